@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+import { run } from './cli.js';
+
+// Stay quiet when the reader of our output goes away (`statekit ls big.npz | head`).
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+process.exitCode = await run(process.argv.slice(2));

@@ -1,0 +1,47 @@
+/**
+ * Where a writer puts its bytes, in order. A sink is committed by `close()` (for files: fsync
+ * and atomic rename) or discarded by `abort()` (no partial file is left behind).
+ */
+export interface ByteSink {
+  readonly name: string;
+  /** Appends bytes. The sink may keep a reference until the returned promise settles. */
+  write(chunk: Uint8Array): Promise<void> | void;
+  close(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** A sink that collects bytes in memory; `bytes()` returns them after `close()`. */
+export interface MemorySink extends ByteSink {
+  bytes(): Uint8Array;
+}
+
+/** Makes a {@link MemorySink}. */
+export function memorySink(name = '<memory>'): MemorySink {
+  let chunks: Uint8Array[] = [];
+  let total = 0;
+  let result: Uint8Array | undefined;
+  return {
+    name,
+    write(chunk) {
+      chunks.push(chunk.slice());
+      total += chunk.byteLength;
+    },
+    async close() {
+      result = new Uint8Array(total);
+      let at = 0;
+      for (const c of chunks) {
+        result.set(c, at);
+        at += c.byteLength;
+      }
+      chunks = [];
+    },
+    async abort() {
+      chunks = [];
+      result = undefined;
+    },
+    bytes() {
+      if (!result) throw new Error('memorySink: bytes() before close()');
+      return result;
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * The kinds of failure statekit reports:
+ * - `format`: the bytes are not in the expected format (wrong magic, unknown extension);
+ * - `corrupt`: the format is right but the content is damaged (bad checksum, truncated);
+ * - `unsupported`: valid input that statekit refuses (object dtypes, encrypted ZIP members);
+ * - `mismatch`: loaded data does not fit the target (shape, dtype, lossy conversion);
+ * - `limit`: a safety limit was exceeded (header size, element count, decompressed size);
+ * - `io`: the file system or byte source failed.
+ */
+export type ErrorTag = 'format' | 'corrupt' | 'unsupported' | 'mismatch' | 'limit' | 'io';
+
+/** Context attached to a {@link StatekitError}. */
+export interface ErrorContext {
+  /** The file (or source name) being read or written. */
+  file?: string | undefined;
+  /** The state key concerned, when the failure is about one entry. */
+  key?: string | undefined;
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+/**
+ * The one error class statekit throws for bad input and failed I/O. The message names the
+ * file and key when known, so it can be shown to a user as it is.
+ */
+export class StatekitError extends Error {
+  override readonly name = 'StatekitError';
+  readonly tag: ErrorTag;
+  readonly file: string | undefined;
+  readonly key: string | undefined;
+
+  constructor(tag: ErrorTag, message: string, context: ErrorContext = {}) {
+    const where = [
+      context.file !== undefined ? `${context.file}` : undefined,
+      context.key !== undefined ? `key "${context.key}"` : undefined,
+    ]
+      .filter((part) => part !== undefined)
+      .join(', ');
+    super(where ? `${where}: ${message}` : message, { cause: context.cause });
+    this.tag = tag;
+    this.file = context.file;
+    this.key = context.key;
+  }
+}
+
+/** True when `error` is a {@link StatekitError}, and (if tags are given) has one of them. */
+export function isStatekitError(error: unknown, ...tags: ErrorTag[]): error is StatekitError {
+  return error instanceof StatekitError && (tags.length === 0 || tags.includes(error.tag));
+}
+
+/**
+ * Re-throws `error` with `file` (and `key`) filled in when it is a StatekitError that lacks
+ * them; wraps any other error as an `io` error. Used at API boundaries that know the file.
+ */
+export function withContext(error: unknown, file: string | undefined, key?: string): StatekitError {
+  if (error instanceof StatekitError) {
+    if ((error.file === undefined && file !== undefined) || (error.key === undefined && key)) {
+      const bare = stripContext(error);
+      return new StatekitError(error.tag, bare, {
+        file: error.file ?? file,
+        key: error.key ?? key,
+        cause: error.cause,
+      });
+    }
+    return error;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new StatekitError('io', message, { file, key, cause: error });
+}
+
+function stripContext(error: StatekitError): string {
+  // A context-free error's message is the bare message; with context it starts with it.
+  if (error.file === undefined && error.key === undefined) return error.message;
+  const idx = error.message.indexOf(': ');
+  return idx >= 0 ? error.message.slice(idx + 2) : error.message;
+}

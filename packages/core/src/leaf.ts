@@ -1,0 +1,51 @@
+import { isNdArray, type NdArray } from './ndarray.js';
+
+/** A complex scalar (Python `complex`). */
+export class Complex {
+  constructor(
+    readonly re: number,
+    readonly im: number,
+  ) {}
+}
+
+/**
+ * A value stored under one key: an array, or a scalar leaf. `number` is a float (Python
+ * `float`), `bigint` an integer (Python `int`), `Uint8Array` raw bytes (Python `bytes`).
+ */
+export type Leaf = NdArray | number | bigint | string | boolean | null | Uint8Array | Complex;
+
+/** The kind of a leaf, with the dtype names the CLI shows for scalars. */
+export type LeafKind = 'array' | 'int' | 'float' | 'str' | 'bool' | 'none' | 'bytes' | 'complex';
+
+/** Classifies a leaf; throws TypeError for values that are not leaves. */
+export function leafKind(value: Leaf): LeafKind {
+  if (value === null) return 'none';
+  switch (typeof value) {
+    case 'number':
+      return 'float';
+    case 'bigint':
+      return 'int';
+    case 'string':
+      return 'str';
+    case 'boolean':
+      return 'bool';
+  }
+  if (value instanceof Complex) return 'complex';
+  if (isNdArray(value)) return 'array';
+  if (value instanceof Uint8Array) return 'bytes';
+  throw new TypeError(`not a state leaf: ${Object.prototype.toString.call(value)}`);
+}
+
+/** True when `value` can be stored as a leaf. */
+export function isLeaf(value: unknown): value is Leaf {
+  return (
+    value === null ||
+    typeof value === 'number' ||
+    typeof value === 'bigint' ||
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    value instanceof Complex ||
+    isNdArray(value) ||
+    value instanceof Uint8Array
+  );
+}

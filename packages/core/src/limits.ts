@@ -1,0 +1,30 @@
+/**
+ * Safety limits for decoding untrusted files. Each codec takes a `limits` option to change
+ * them; exceeding one is a `limit` StatekitError that names the limit.
+ */
+export interface Limits {
+  /** Largest format header (NPY dict, ...) in bytes. numpy's own default is 10,000. */
+  maxHeaderBytes: number;
+  /** Largest number of array dimensions. */
+  maxRank: number;
+  /** Largest number of entries in one file. */
+  maxEntries: number;
+  /** Largest decompressed size of one member in bytes. */
+  maxDecompressedBytes: number;
+  /** Largest ZIP central directory (or other index) in bytes. */
+  maxIndexBytes: number;
+}
+
+/** The default limits. */
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  maxHeaderBytes: 10_000,
+  maxRank: 64,
+  maxEntries: 10_000_000,
+  maxDecompressedBytes: 2 ** 53 - 1,
+  maxIndexBytes: 1 << 30,
+});
+
+/** Merges user limits over the defaults. */
+export function limitsWith(overrides?: Partial<Limits>): Limits {
+  return { ...DEFAULT_LIMITS, ...overrides };
+}

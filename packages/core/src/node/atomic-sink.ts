@@ -1,0 +1,109 @@
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import type { ByteSink } from '../byte-sink.js';
+import { StatekitError } from '../errors.js';
+
+/** Small writes are gathered into a buffer of this size; large ones go straight to disk. */
+const BUFFER = 4 << 20;
+
+export interface FileSinkOptions {
+  /** Replace an existing file (default true). With false, an existing file is an `io` error. */
+  overwrite?: boolean;
+}
+
+/**
+ * A sink that writes `path` atomically: bytes go to a temporary file in the same directory,
+ * which `close()` fsyncs and renames over `path` (then fsyncs the directory). `abort()`, or a
+ * crash, leaves `path` untouched. Throws an `io` StatekitError naming the file on failure.
+ */
+export function atomicFileSink(path: string, options: FileSinkOptions = {}): ByteSink {
+  const dir = nodePath.dirname(path);
+  const tmp = nodePath.join(
+    dir,
+    `.${nodePath.basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`,
+  );
+  const fail = (what: string, cause: unknown): StatekitError =>
+    new StatekitError('io', `${what}: ${(cause as Error).message}`, { file: path, cause });
+  if (options.overwrite === false && fs.existsSync(path)) {
+    throw new StatekitError('io', 'file exists (overwrite is off)', { file: path });
+  }
+  let fd: number;
+  try {
+    fd = fs.openSync(tmp, 'wx', 0o644);
+  } catch (cause) {
+    throw fail('cannot create', cause);
+  }
+  const buffer = new Uint8Array(BUFFER);
+  let used = 0;
+  let open = true;
+
+  const writeAll = (bytes: Uint8Array): void => {
+    let done = 0;
+    while (done < bytes.byteLength) {
+      done += fs.writeSync(fd, bytes, done, Math.min(bytes.byteLength - done, 1 << 30));
+    }
+  };
+  const flush = (): void => {
+    if (used > 0) writeAll(buffer.subarray(0, used));
+    used = 0;
+  };
+  const discard = (): void => {
+    if (!open) return;
+    open = false;
+    try {
+      fs.closeSync(fd);
+    } catch {}
+    try {
+      fs.unlinkSync(tmp);
+    } catch {}
+  };
+
+  return {
+    name: path,
+    write(chunk) {
+      if (!open) throw new StatekitError('io', 'write after close', { file: path });
+      try {
+        if (chunk.byteLength >= BUFFER / 2) {
+          flush();
+          writeAll(chunk);
+        } else {
+          if (used + chunk.byteLength > BUFFER) flush();
+          buffer.set(chunk, used);
+          used += chunk.byteLength;
+        }
+      } catch (cause) {
+        discard();
+        throw fail('cannot write', cause);
+      }
+    },
+    async close() {
+      if (!open) throw new StatekitError('io', 'close after close or abort', { file: path });
+      try {
+        flush();
+        fs.fsyncSync(fd);
+        fs.closeSync(fd);
+        open = false;
+        if (options.overwrite === false && fs.existsSync(path)) {
+          throw new Error('file appeared while writing (overwrite is off)');
+        }
+        fs.renameSync(tmp, path);
+      } catch (cause) {
+        discard();
+        try {
+          fs.unlinkSync(tmp);
+        } catch {}
+        throw fail('cannot commit', cause);
+      }
+      try {
+        const dirFd = fs.openSync(dir, 'r');
+        fs.fsyncSync(dirFd);
+        fs.closeSync(dirFd);
+      } catch {
+        // Some file systems refuse fsync on directories; the rename is done either way.
+      }
+    },
+    async abort() {
+      discard();
+    },
+  };
+}

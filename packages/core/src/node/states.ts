@@ -1,0 +1,54 @@
+import {
+  type LoadStatesOptions,
+  type LoadStatesResult,
+  loadStates as loadFrom,
+} from '../load-states.js';
+import { codecForExtension } from '../registry.js';
+import { type SaveStatesOptions, saveStates as saveTo } from '../save-states.js';
+import { StatekitError } from '../errors.js';
+import type { Target } from '../target.js';
+import { atomicFileSink } from './atomic-sink.js';
+import { fileSource } from './file-source.js';
+
+export interface SaveStatesFileOptions extends Omit<SaveStatesOptions, 'format'> {
+  /** The format; default from the file's extension. */
+  format?: string;
+  /** Replace an existing file (default true, as BrainPy). */
+  overwrite?: boolean;
+}
+
+/**
+ * Saves `target`'s states to the file `path` (format from `options.format` or the extension),
+ * atomically: a crash mid-save never leaves a truncated file at `path`. See `saveStates` in
+ * `@statekit/core` for what is saved. Throws StatekitError (`format` for an unknown extension,
+ * `io` when the file exists and `overwrite` is false, `mismatch` for lossy values).
+ */
+export async function saveStates(
+  target: Target,
+  path: string,
+  options: SaveStatesFileOptions = {},
+): Promise<void> {
+  const format = options.format ?? codecForExtension(path)?.name;
+  if (!format) {
+    throw new StatekitError('format', 'unknown file extension; pass a format', { file: path });
+  }
+  const sink = atomicFileSink(path, { overwrite: options.overwrite ?? true });
+  await saveTo(target, sink, { ...options, format });
+}
+
+/**
+ * Loads the file at `path` into `target`; see `loadStates` in `@statekit/core`. A missing file
+ * is an `io` StatekitError naming it.
+ */
+export async function loadStates(
+  target: Target,
+  path: string,
+  options: LoadStatesOptions = {},
+): Promise<LoadStatesResult> {
+  const source = fileSource(path);
+  try {
+    return await loadFrom(target, source, options);
+  } finally {
+    await source.close();
+  }
+}

@@ -1,0 +1,64 @@
+import type { ByteSink } from './byte-sink.js';
+import type { WriteOptions } from './codec.js';
+import { type Entry, entry } from './entry.js';
+import { withContext } from './errors.js';
+import { DUPLICATE_KEYS, DUPLICATE_TARGETS } from './load-states.js';
+import { strArray } from './ndarray.js';
+import { getCodec } from './registry.js';
+import { collectSlots, type Target } from './target.js';
+import { writeChecked } from './write-checked.js';
+
+export interface SaveStatesOptions extends WriteOptions {
+  /** The format to write (a registered codec name). */
+  format: string;
+  /**
+   * Store BrainPy's `duplicate_keys` / `duplicate_targets` lists when a variable is reachable
+   * by several paths, so BrainPy 2.2's `load_states` (and ours) fills every alias (default true).
+   */
+  aliases?: boolean;
+}
+
+/**
+ * The entries `saveStates` writes for `target`: one per variable (the first path that reaches
+ * it), flat keys as BrainPy stores them (`E.V` is one name), then the alias lists if any.
+ */
+export function statesOf(target: Target, aliases = true): Entry[] {
+  const first = new Map<object, string>();
+  const out: Entry[] = [];
+  const aliasKeys: string[] = [];
+  const aliasTargets: string[] = [];
+  for (const slot of collectSlots(target)) {
+    const original = first.get(slot.identity);
+    if (original === undefined) {
+      first.set(slot.identity, slot.key);
+      out.push(entry([slot.key], slot.get()));
+    } else {
+      aliasKeys.push(slot.key);
+      aliasTargets.push(original);
+    }
+  }
+  if (aliases && aliasKeys.length > 0) {
+    out.push(entry([DUPLICATE_KEYS], strArray(aliasKeys)));
+    out.push(entry([DUPLICATE_TARGETS], strArray(aliasTargets)));
+  }
+  return out;
+}
+
+/**
+ * Saves the states of `target` (see {@link statesOf}) into `sink` in `options.format`,
+ * mirroring BrainPy's `save_states`. On any failure the sink is aborted, so no partial file
+ * is committed. Throws a `mismatch` StatekitError when the format cannot hold a value exactly
+ * and `allowLossy` is not set, naming each key and why.
+ */
+export async function saveStates(
+  target: Target,
+  sink: ByteSink,
+  options: SaveStatesOptions,
+): Promise<void> {
+  try {
+    const codec = await getCodec(options.format, sink.name);
+    await writeChecked(codec, statesOf(target, options.aliases ?? true), sink, options);
+  } catch (error) {
+    throw withContext(error, sink.name);
+  }
+}

@@ -1,0 +1,73 @@
+/** Deflate, inflate and CRC-32 on `node:zlib`; same exports as `zlib-browser.ts`. */
+import * as zlib from 'node:zlib';
+import { StatekitError } from './errors.js';
+
+/** CRC-32 (ZIP) of `data`, continuing from `previous`. */
+export function crc32(data: Uint8Array, previous = 0): number {
+  return zlib.crc32(data, previous);
+}
+
+/** Raw-deflates `data` (no zlib header), as ZIP method 8 stores it. */
+export function deflateRaw(data: Uint8Array, level = 6): Uint8Array {
+  return zlib.deflateRawSync(data, { level });
+}
+
+/**
+ * Inflates raw deflate data that must expand to exactly `size` bytes; more or fewer is a
+ * `corrupt` StatekitError (this is also the zip-bomb guard: output stops at `size` + 1).
+ */
+export function inflateRaw(data: Uint8Array, size: number): Uint8Array {
+  let out: Uint8Array;
+  try {
+    out = zlib.inflateRawSync(data, { maxOutputLength: Math.max(size + 1, 1) });
+  } catch (cause) {
+    const tooBig = (cause as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+    throw new StatekitError(
+      'corrupt',
+      tooBig
+        ? `deflate stream expands beyond the declared ${size} bytes`
+        : `deflate stream is damaged: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+  if (out.byteLength !== size) {
+    throw new StatekitError(
+      'corrupt',
+      `deflate stream gives ${out.byteLength} bytes, expected ${size}`,
+    );
+  }
+  return out;
+}
+
+/** zlib-wraps (RFC 1950) `data`, as MAT-file miCOMPRESSED holds it. */
+export function deflateZlib(data: Uint8Array, level = 6): Uint8Array {
+  return zlib.deflateSync(data, { level });
+}
+
+/** Inflates zlib-wrapped data, refusing output beyond `maxSize` bytes. */
+export function inflateZlib(data: Uint8Array, maxSize: number): Uint8Array {
+  try {
+    return zlib.inflateSync(data, { maxOutputLength: maxSize });
+  } catch (cause) {
+    throw new StatekitError('corrupt', `zlib stream is damaged: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+}
+
+/**
+ * Inflates the start of a raw deflate stream: returns whatever the first `inputBytes` of
+ * compressed data decode to (at least the first bytes of the output, for reading headers
+ * without inflating a whole member). Damaged data is a `corrupt` StatekitError.
+ */
+export function inflateRawPrefix(data: Uint8Array, inputBytes = 4096): Uint8Array {
+  try {
+    return zlib.inflateRawSync(data.subarray(0, inputBytes), {
+      finishFlush: zlib.constants.Z_SYNC_FLUSH,
+    });
+  } catch (cause) {
+    throw new StatekitError('corrupt', `deflate stream is damaged: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+}

@@ -1,0 +1,108 @@
+import {
+  type ByteSink,
+  type ByteSource,
+  type Codec,
+  type Entry,
+  type EntryInfo,
+  entry,
+  limitsWith,
+  type ReadOptions,
+  type Reader,
+  StatekitError,
+  type WriteOptions,
+  withContext,
+} from '@statekit/core';
+import {
+  checkDataLength,
+  decodeNpyData,
+  encodeNpyHeader,
+  npyHeaderLength,
+  readNpyHeader,
+} from './npy.js';
+import { npyLossiness, toStorableArray } from './to-array.js';
+
+/** The key a lone .npy file's array is listed under: the file name without directory and `.npy`. */
+export function npyKey(name: string): string {
+  const base = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+  return base.toLowerCase().endsWith('.npy') ? base.slice(0, -4) : base;
+}
+
+async function openNpy(source: ByteSource, options: ReadOptions = {}): Promise<Reader> {
+  const limits = limitsWith(options.limits);
+  const key = npyKey(source.name);
+  const fail = (e: unknown): never => {
+    throw withContext(e, source.name, key);
+  };
+  const header = await (async () => {
+    const length =
+      npyHeaderLength(await source.read(0, Math.min(12, source.size))) ?? source.size + 1;
+    if (length > source.size) throw new StatekitError('corrupt', 'truncated NPY header');
+    const h = readNpyHeader(await source.read(0, length), limits);
+    checkDataLength(h, source.size - h.headerLength);
+    return h;
+  })().catch(fail);
+  return {
+    format: 'npy',
+    async list(): Promise<EntryInfo[]> {
+      return [
+        {
+          key,
+          path: [key],
+          kind: 'array',
+          dtype: header.dtype,
+          shape: header.shape,
+          byteLength: header.dataLength,
+        },
+      ];
+    },
+    async *read(keys) {
+      for (const k of keys ?? []) {
+        if (k !== key)
+          throw new StatekitError('format', 'no such key (a .npy file holds one array)', {
+            file: source.name,
+            key: k,
+          });
+      }
+      if (keys && keys.length === 0) return;
+      const data = await source.read(header.headerLength, header.dataLength).catch(fail);
+      yield entry([key], decodeNpyData(header, data));
+    },
+    async close() {},
+  };
+}
+
+async function writeNpy(
+  entries: AsyncIterable<Entry> | Iterable<Entry>,
+  sink: ByteSink,
+  _options?: WriteOptions,
+): Promise<void> {
+  let written = false;
+  for await (const e of entries) {
+    const array = toStorableArray(e);
+    if (!array) continue;
+    if (written) {
+      throw new StatekitError(
+        'unsupported',
+        'a .npy file holds one array; write several into an .npz',
+        { file: sink.name, key: e.key },
+      );
+    }
+    written = true;
+    await sink.write(encodeNpyHeader(array));
+    await sink.write(
+      new Uint8Array(array.data.buffer, array.data.byteOffset, array.data.byteLength),
+    );
+  }
+  if (!written)
+    throw new StatekitError('unsupported', 'nothing to write: a .npy file needs one array', {
+      file: sink.name,
+    });
+}
+
+/** The .npy codec: one array per file, keyed by the file name. */
+export const npyCodecImpl: Codec = {
+  name: 'npy',
+  open: openNpy,
+  lossiness: npyLossiness,
+  write: writeNpy,
+};

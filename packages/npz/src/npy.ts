@@ -1,0 +1,155 @@
+import {
+  DEFAULT_LIMITS,
+  elementCount,
+  fortranToC,
+  type Limits,
+  type NdArray,
+  ndarray,
+  StatekitError,
+  swapBytesInPlace,
+  viewAs,
+} from '@statekit/core';
+import { descrOf, type ResolvedDescr, resolveDescr } from './npy-descr.js';
+import { formatNpyHeaderDict, parseNpyHeaderDict } from './npy-header.js';
+
+/** `\x93NUMPY`, the first bytes of every .npy file. */
+export const NPY_MAGIC = Uint8Array.of(0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59);
+
+/** True when `bytes` start with the NPY magic. */
+export function isNpy(bytes: Uint8Array): boolean {
+  return NPY_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+/** A decoded NPY header. */
+export interface NpyHeader extends ResolvedDescr {
+  shape: number[];
+  fortranOrder: boolean;
+  /** Bytes before the data: magic, version, length field, dict, padding. */
+  headerLength: number;
+  /** Bytes of array data the header declares. */
+  dataLength: number;
+  version: 1 | 2 | 3;
+}
+
+/**
+ * How many bytes {@link readNpyHeader} needs: the first 12 bytes say, via the length field.
+ * Returns undefined when fewer than 12 bytes are given.
+ */
+export function npyHeaderLength(prefix: Uint8Array): number | undefined {
+  if (prefix.byteLength < 12) return undefined;
+  if (!isNpy(prefix)) throw new StatekitError('format', 'not an NPY array (bad magic)');
+  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
+  const major = prefix[6]!;
+  if (major === 1) return 10 + view.getUint16(8, true);
+  if (major === 2 || major === 3) return 12 + view.getUint32(8, true);
+  throw new StatekitError(
+    'unsupported',
+    `NPY format version ${major}.${prefix[7]} is not supported`,
+  );
+}
+
+/**
+ * Parses an NPY header (versions 1.0, 2.0, 3.0). `bytes` must hold the whole header. Throws
+ * `format` (bad magic), `corrupt` (malformed dict), `unsupported` (object/structured dtype) and
+ * `limit` (header or rank too large) StatekitErrors.
+ */
+export function readNpyHeader(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS): NpyHeader {
+  const headerLength = npyHeaderLength(bytes);
+  if (headerLength === undefined) throw new StatekitError('corrupt', 'truncated NPY header');
+  const major = bytes[6] as 1 | 2 | 3;
+  const prefix = major === 1 ? 10 : 12;
+  if (headerLength - prefix > limits.maxHeaderBytes) {
+    throw new StatekitError(
+      'limit',
+      `NPY header of ${headerLength - prefix} bytes exceeds the limit maxHeaderBytes=${limits.maxHeaderBytes}`,
+    );
+  }
+  if (bytes.byteLength < headerLength) throw new StatekitError('corrupt', 'truncated NPY header');
+  const raw = bytes.subarray(prefix, headerLength);
+  const text = major === 3 ? new TextDecoder('utf-8', { fatal: true }).decode(raw) : latin1(raw);
+  const fields = parseNpyHeaderDict(text.trimEnd());
+  if (fields.shape.length > limits.maxRank) {
+    throw new StatekitError(
+      'limit',
+      `rank ${fields.shape.length} exceeds the limit maxRank=${limits.maxRank}`,
+    );
+  }
+  const resolved = resolveDescr(fields.descr);
+  const count = elementCount(fields.shape);
+  const dataLength = count * resolved.itemSize;
+  if (!Number.isSafeInteger(dataLength)) {
+    throw new StatekitError('limit', `shape (${fields.shape.join(', ')}) is too large`);
+  }
+  return {
+    ...resolved,
+    shape: fields.shape,
+    fortranOrder: fields.fortranOrder,
+    headerLength,
+    dataLength,
+    version: major,
+  };
+}
+
+function latin1(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return s;
+}
+
+/** Throws a `corrupt` StatekitError when fewer than the declared data bytes are present. */
+export function checkDataLength(header: NpyHeader, available: number): void {
+  if (available < header.dataLength) {
+    throw new StatekitError(
+      'corrupt',
+      `truncated array data: shape (${header.shape.join(', ')}) needs ${header.dataLength} bytes, ${available} present`,
+    );
+  }
+}
+
+/**
+ * Decodes array data described by `header`. `data` must hold at least `header.dataLength`
+ * bytes (fewer is a `corrupt` StatekitError saying how many are missing). Little-endian C-order
+ * data comes back as a view onto `data` when aligned; big-endian or Fortran-order data is
+ * converted into a new buffer.
+ */
+export function decodeNpyData(header: NpyHeader, data: Uint8Array): NdArray {
+  checkDataLength(header, data.byteLength);
+  let bytes = data.subarray(0, header.dataLength);
+  if (header.bigEndian) {
+    bytes = bytes.slice();
+    swapBytesInPlace(bytes, header.swapWidth);
+  }
+  if (header.fortranOrder && header.shape.length > 1) {
+    bytes = fortranToC(bytes, header.shape, header.itemSize);
+  }
+  return ndarray(header.dtype, header.shape, viewAs(header.dtype, bytes), header.itemSize);
+}
+
+/**
+ * Encodes the NPY header for `array` byte for byte as numpy's `np.save` does: version 1.0
+ * (2.0 when the header needs more than 65,535 bytes), padded with spaces so the data starts
+ * on a 64-byte boundary.
+ */
+export function encodeNpyHeader(array: NdArray): Uint8Array {
+  const dict = formatNpyHeaderDict(descrOf(array), false, array.shape);
+  for (const version of [1, 2] as const) {
+    const lengthField = version === 1 ? 2 : 4;
+    const hlen = dict.length + 1;
+    const pad = 64 - ((6 + 2 + lengthField + hlen) % 64);
+    const total = hlen + pad;
+    if (version === 1 && total >= 0x10000) continue;
+    const out = new Uint8Array(8 + lengthField + total);
+    out.set(NPY_MAGIC);
+    out[6] = version;
+    out[7] = 0;
+    const view = new DataView(out.buffer);
+    if (version === 1) view.setUint16(8, total, true);
+    else view.setUint32(8, total, true);
+    const start = 8 + lengthField;
+    for (let i = 0; i < dict.length; i++) out[start + i] = dict.charCodeAt(i);
+    out.fill(0x20, start + dict.length, out.length - 1);
+    out[out.length - 1] = 0x0a;
+    return out;
+  }
+  throw new StatekitError('limit', 'NPY header too large');
+}

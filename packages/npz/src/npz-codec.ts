@@ -1,0 +1,179 @@
+import {
+  type ByteSink,
+  type ByteSource,
+  type Codec,
+  type Entry,
+  type EntryInfo,
+  entry,
+  limitsWith,
+  type ReadOptions,
+  type Reader,
+  StatekitError,
+  type WriteOptions,
+  withContext,
+} from '@statekit/core';
+import {
+  checkDataLength,
+  decodeNpyData,
+  encodeNpyHeader,
+  isNpy,
+  npyHeaderLength,
+  readNpyHeader,
+} from './npy.js';
+import { npyLossiness, toStorableArray } from './to-array.js';
+import {
+  checkCrc,
+  memberDataOffset,
+  readMember,
+  readMemberPrefix,
+  readZipDirectory,
+  type ZipMember,
+} from './zip-reader.js';
+import { ZipWriter } from './zip-writer.js';
+
+/** Options of the npz writer, passed as `{ npz: { ... } }`. */
+export interface NpzWriteOptions {
+  /** Deflate members (np.savez_compressed); true means level 6, or give a level 1-9. */
+  compress?: boolean | number;
+}
+
+/** The key numpy gives a member: its name without `.npy`. */
+function keyOfMember(name: string): string {
+  return name.endsWith('.npy') ? name.slice(0, -4) : name;
+}
+
+/** Opens an .npz archive: the central directory is read now, members on demand. */
+async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<Reader> {
+  const limits = limitsWith(options.limits);
+  const verify = options.verify ?? true;
+  const members = await readZipDirectory(source, limits).catch((e) => {
+    throw withContext(e, source.name);
+  });
+  const byKey = new Map<string, ZipMember>();
+  for (const m of members) {
+    const key = keyOfMember(m.name);
+    if (byKey.has(key))
+      throw new StatekitError('corrupt', `duplicate member "${m.name}"`, { file: source.name });
+    byKey.set(key, m);
+  }
+  const offsets = new Map<ZipMember, number>();
+  const dataOffset = async (m: ZipMember): Promise<number> => {
+    let at = offsets.get(m);
+    if (at === undefined) {
+      at = await memberDataOffset(source, m);
+      offsets.set(m, at);
+    }
+    return at;
+  };
+
+  const describe = async (m: ZipMember): Promise<EntryInfo> => {
+    const key = keyOfMember(m.name);
+    const start = await dataOffset(m);
+    const head = await readMemberPrefix(source, m, start, 12);
+    if (!isNpy(head)) {
+      return { key, path: [key], kind: 'scalar', dtype: 'bytes', shape: [], byteLength: m.size };
+    }
+    const length = npyHeaderLength(head) ?? 0;
+    const header = readNpyHeader(await readMemberPrefix(source, m, start, length), limits);
+    checkDataLength(header, m.size - header.headerLength);
+    return {
+      key,
+      path: [key],
+      kind: 'array',
+      dtype: header.dtype,
+      shape: header.shape,
+      byteLength: header.dataLength,
+    };
+  };
+
+  const load = async (m: ZipMember): Promise<Entry> => {
+    const key = keyOfMember(m.name);
+    const start = await dataOffset(m);
+    if (m.method === 0) {
+      // Stored: read the header, then the data straight into its own aligned buffer.
+      const head = await source.read(start, Math.min(m.size, 12));
+      if (isNpy(head)) {
+        const length = npyHeaderLength(head) ?? m.size + 1;
+        if (length > m.size) throw new StatekitError('corrupt', 'truncated NPY header');
+        const headerBytes = await source.read(start, length);
+        const header = readNpyHeader(headerBytes, limits);
+        const available = m.size - header.headerLength;
+        checkDataLength(header, available);
+        const data = await source.read(start + header.headerLength, available);
+        if (verify) checkCrc(m, headerBytes, data);
+        return entry([key], decodeNpyData(header, data));
+      }
+    }
+    const content = await readMember(source, m, start, verify, limits);
+    if (!isNpy(content)) return entry([key], content.slice());
+    const header = readNpyHeader(content, limits);
+    return entry([key], decodeNpyData(header, content.subarray(header.headerLength)));
+  };
+
+  const guard = async <T>(m: ZipMember, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw withContext(error, source.name, keyOfMember(m.name));
+    }
+  };
+
+  return {
+    format: 'npz',
+    async list() {
+      const out: EntryInfo[] = [];
+      for (const m of members) out.push(await guard(m, () => describe(m)));
+      return out;
+    },
+    async *read(keys) {
+      let wanted = members;
+      if (keys) {
+        const set = new Set(keys);
+        for (const k of set) {
+          if (!byKey.has(k))
+            throw new StatekitError('format', 'no such key in the archive', {
+              file: source.name,
+              key: k,
+            });
+        }
+        wanted = members.filter((m) => set.has(keyOfMember(m.name)));
+      }
+      for (const m of wanted) yield await guard(m, () => load(m));
+    },
+    async close() {},
+  };
+}
+
+/** Writes entries as an .npz archive numpy reads: members `KEY.npy`, ZIP64 when needed. */
+async function writeNpz(
+  entries: AsyncIterable<Entry> | Iterable<Entry>,
+  sink: ByteSink,
+  options: WriteOptions = {},
+): Promise<void> {
+  const own = (options.npz ?? {}) as NpzWriteOptions;
+  const level = own.compress === true ? 6 : own.compress ? own.compress : 0;
+  const zip = new ZipWriter(sink);
+  const seen = new Set<string>();
+  for await (const e of entries) {
+    const array = toStorableArray(e);
+    if (!array) continue;
+    if (seen.has(e.key))
+      throw new StatekitError('format', 'duplicate key', { file: sink.name, key: e.key });
+    seen.add(e.key);
+    const data = array.data;
+    await zip.add(
+      `${e.key}.npy`,
+      [encodeNpyHeader(array), new Uint8Array(data.buffer, data.byteOffset, data.byteLength)],
+      { level },
+    );
+  }
+  await zip.finish();
+}
+
+/** The .npz codec. */
+export const npzCodecImpl: Codec = {
+  name: 'npz',
+  open: openNpz,
+  lossiness: npyLossiness,
+  write: writeNpz,
+};

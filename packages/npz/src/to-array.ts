@@ -1,0 +1,80 @@
+import {
+  bytesArray,
+  Complex,
+  type Entry,
+  type EntryInfo,
+  bfloat16ToFloat32,
+  isNdArray,
+  type NdArray,
+  ndarray,
+  StatekitError,
+  strArray,
+} from '@statekit/core';
+
+/**
+ * Why NumPy files cannot hold an entry exactly (empty when they can). Used by both the .npz
+ * and .npy writers; {@link toStorableArray} performs the conversion each reason describes.
+ */
+export function npyLossiness(info: EntryInfo): string[] {
+  const reasons: string[] = [];
+  if (info.path.length > 1) {
+    reasons.push(
+      `nested path ${JSON.stringify(info.path)} is stored under the flat name "${info.key}"`,
+    );
+  }
+  switch (info.dtype) {
+    case 'bfloat16':
+      reasons.push(
+        'numpy has no bfloat16 without ml_dtypes: stored as float32 (values exact, dtype changes)',
+      );
+      break;
+    case 'float':
+      reasons.push('a float scalar is stored as a 0-d float64 array');
+      break;
+    case 'int':
+      reasons.push('an int scalar is stored as a 0-d int64 array');
+      break;
+    case 'bool':
+      if (info.kind === 'scalar') reasons.push('a bool scalar is stored as a 0-d bool array');
+      break;
+    case 'str':
+      if (info.kind === 'scalar') reasons.push('a str scalar is stored as a 0-d <U array');
+      break;
+    case 'bytes':
+      if (info.kind === 'scalar')
+        reasons.push('a bytes scalar is stored as a 0-d |S array (trailing NULs are lost)');
+      break;
+    case 'complex':
+      reasons.push('a complex scalar is stored as a 0-d complex128 array');
+      break;
+    case 'none':
+      reasons.push('None cannot be stored without pickle: the entry is skipped');
+      break;
+  }
+  return reasons;
+}
+
+/**
+ * The array a NumPy file stores for `e` (converting as {@link npyLossiness} says), or
+ * undefined for entries that are skipped (None).
+ */
+export function toStorableArray(e: Entry): NdArray | undefined {
+  const v = e.value;
+  if (isNdArray(v)) {
+    if (v.dtype !== 'bfloat16') return v;
+    return ndarray('float32', v.shape, bfloat16ToFloat32(v.data as Uint16Array));
+  }
+  if (v === null) return undefined;
+  if (typeof v === 'number') return ndarray('float64', [], Float64Array.of(v));
+  if (typeof v === 'bigint') {
+    if (v < -(2n ** 63n) || v >= 2n ** 63n) {
+      throw new StatekitError('unsupported', `integer ${v} does not fit int64`, { key: e.key });
+    }
+    return ndarray('int64', [], BigInt64Array.of(v));
+  }
+  if (typeof v === 'boolean') return ndarray('bool', [], Uint8Array.of(v ? 1 : 0));
+  if (typeof v === 'string') return strArray([v], []);
+  if (v instanceof Complex) return ndarray('complex128', [], Float64Array.of(v.re, v.im));
+  if (v instanceof Uint8Array) return bytesArray([v], []);
+  throw new StatekitError('unsupported', 'value cannot be stored in a NumPy file', { key: e.key });
+}

@@ -1,0 +1,236 @@
+/**
+ * Random-access ZIP reading (with ZIP64): the end-of-central-directory records and the central
+ * directory tell where each member is, so listing reads only those and the members' headers.
+ */
+import { type ByteSource, type Limits, StatekitError } from '@statekit/core';
+import { crc32, inflateRaw, inflateRawPrefix } from '@statekit/core/zlib';
+
+/** One member, as the central directory describes it. */
+export interface ZipMember {
+  name: string;
+  method: number;
+  crc32: number;
+  compressedSize: number;
+  size: number;
+  localHeaderOffset: number;
+}
+
+const EOCD = 0x06054b50;
+const EOCD64 = 0x06064b50;
+const EOCD64_LOCATOR = 0x07064b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+const U32_MAX = 0xffffffff;
+
+function corrupt(message: string): StatekitError {
+  return new StatekitError('corrupt', `ZIP: ${message}`);
+}
+
+function u64(view: DataView, at: number): number {
+  const value = view.getBigUint64(at, true);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw corrupt('64-bit field beyond 2^53');
+  return Number(value);
+}
+
+/**
+ * Reads the central directory. Throws `format` when `source` is not a ZIP, `corrupt` for a
+ * damaged directory, `unsupported` for multi-disk archives, `limit` beyond the limits.
+ */
+export async function readZipDirectory(source: ByteSource, limits: Limits): Promise<ZipMember[]> {
+  const tailLength = Math.min(source.size, 22 + 0xffff);
+  if (source.size < 22) throw new StatekitError('format', 'not a ZIP archive (too short)');
+  const tailStart = source.size - tailLength;
+  const tail = await source.read(tailStart, tailLength);
+  const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+  let at = -1;
+  for (let i = tail.byteLength - 22; i >= 0; i--) {
+    if (
+      view.getUint32(i, true) === EOCD &&
+      i + 22 + view.getUint16(i + 20, true) === tail.byteLength
+    ) {
+      at = i;
+      break;
+    }
+  }
+  if (at < 0) {
+    throw new StatekitError(
+      'format',
+      'not a ZIP archive, or truncated (no end of central directory record)',
+    );
+  }
+  let entries = view.getUint16(at + 10, true);
+  let cdSize = view.getUint32(at + 12, true);
+  let cdOffset = view.getUint32(at + 16, true);
+  if (view.getUint16(at + 4, true) !== 0 || view.getUint16(at + 6, true) !== 0) {
+    throw new StatekitError('unsupported', 'multi-disk ZIP archives are not supported');
+  }
+  const eocdOffset = tailStart + at;
+  if (eocdOffset >= 20) {
+    const loc = await source.read(eocdOffset - 20, 20);
+    const lv = new DataView(loc.buffer, loc.byteOffset, 20);
+    if (lv.getUint32(0, true) === EOCD64_LOCATOR) {
+      const rec = await source.read(u64(lv, 8), 56);
+      const rv = new DataView(rec.buffer, rec.byteOffset, 56);
+      if (rv.getUint32(0, true) !== EOCD64)
+        throw corrupt('bad ZIP64 end of central directory record');
+      entries = u64(rv, 32);
+      cdSize = u64(rv, 40);
+      cdOffset = u64(rv, 48);
+    }
+  }
+  if (entries > limits.maxEntries) {
+    throw new StatekitError(
+      'limit',
+      `${entries} entries exceed the limit maxEntries=${limits.maxEntries}`,
+    );
+  }
+  if (cdSize > limits.maxIndexBytes) {
+    throw new StatekitError(
+      'limit',
+      `central directory of ${cdSize} bytes exceeds maxIndexBytes=${limits.maxIndexBytes}`,
+    );
+  }
+  if (cdOffset + cdSize > eocdOffset) throw corrupt('central directory lies outside the file');
+  const cd = await source.read(cdOffset, cdSize);
+  const cv = new DataView(cd.buffer, cd.byteOffset, cd.byteLength);
+  const decoder = new TextDecoder();
+  const members: ZipMember[] = [];
+  let p = 0;
+  for (let n = 0; n < entries; n++) {
+    if (p + 46 > cd.byteLength || cv.getUint32(p, true) !== CENTRAL)
+      throw corrupt(`bad central directory entry ${n}`);
+    const flags = cv.getUint16(p + 8, true);
+    const method = cv.getUint16(p + 10, true);
+    const crc = cv.getUint32(p + 16, true);
+    let compressedSize = cv.getUint32(p + 20, true);
+    let size = cv.getUint32(p + 24, true);
+    const nameLength = cv.getUint16(p + 28, true);
+    const extraLength = cv.getUint16(p + 30, true);
+    const commentLength = cv.getUint16(p + 32, true);
+    let localHeaderOffset = cv.getUint32(p + 42, true);
+    const end = p + 46 + nameLength + extraLength + commentLength;
+    if (end > cd.byteLength) throw corrupt(`central directory entry ${n} overruns the directory`);
+    const name = decoder.decode(cd.subarray(p + 46, p + 46 + nameLength));
+    if (flags & 1) throw new StatekitError('unsupported', `member "${name}" is encrypted`);
+    // ZIP64 extended information: the fields that are 0xFFFFFFFF, in this order.
+    let e = p + 46 + nameLength;
+    const extraEnd = e + extraLength;
+    while (e + 4 <= extraEnd) {
+      const id = cv.getUint16(e, true);
+      const len = cv.getUint16(e + 2, true);
+      if (id === 0x0001) {
+        let q = e + 4;
+        const next = (): number => {
+          if (q + 8 > e + 4 + len) throw corrupt(`short ZIP64 extra field in "${name}"`);
+          const v = u64(cv, q);
+          q += 8;
+          return v;
+        };
+        if (size === U32_MAX) size = next();
+        if (compressedSize === U32_MAX) compressedSize = next();
+        if (localHeaderOffset === U32_MAX) localHeaderOffset = next();
+      }
+      e += 4 + len;
+    }
+    members.push({ name, method, crc32: crc, compressedSize, size, localHeaderOffset });
+    p = end;
+  }
+  return members;
+}
+
+/** Offset of a member's data: after its local header (whose extra field may differ). */
+export async function memberDataOffset(source: ByteSource, member: ZipMember): Promise<number> {
+  const local = await source.read(member.localHeaderOffset, 30);
+  const lv = new DataView(local.buffer, local.byteOffset, 30);
+  if (lv.getUint32(0, true) !== LOCAL) throw corrupt(`bad local header for "${member.name}"`);
+  const start = member.localHeaderOffset + 30 + lv.getUint16(26, true) + lv.getUint16(28, true);
+  if (start + member.compressedSize > source.size) {
+    throw new StatekitError(
+      'corrupt',
+      `truncated: member "${member.name}" needs bytes up to ${start + member.compressedSize}, file has ${source.size}`,
+    );
+  }
+  return start;
+}
+
+function checkMethod(member: ZipMember): void {
+  if (member.method !== 0 && member.method !== 8) {
+    throw new StatekitError(
+      'unsupported',
+      `member "${member.name}" uses compression method ${member.method}`,
+    );
+  }
+}
+
+/**
+ * The first bytes of a member's content (at least `want` when the member has them), without
+ * inflating the whole member.
+ */
+export async function readMemberPrefix(
+  source: ByteSource,
+  member: ZipMember,
+  dataOffset: number,
+  want: number,
+): Promise<Uint8Array> {
+  checkMethod(member);
+  if (member.method === 0) return source.read(dataOffset, Math.min(want, member.size));
+  let input = Math.min(member.compressedSize, Math.max(4096, want));
+  for (;;) {
+    const out = inflateRawPrefix(await source.read(dataOffset, input), input);
+    if (out.byteLength >= Math.min(want, member.size) || input >= member.compressedSize) return out;
+    input = Math.min(member.compressedSize, input * 4);
+  }
+}
+
+/**
+ * A member's whole content (inflated if deflated), CRC-32 checked when `verify`. Stored members
+ * come back as the source's bytes (a view or one fresh read). Damage is a `corrupt` error.
+ */
+export async function readMember(
+  source: ByteSource,
+  member: ZipMember,
+  dataOffset: number,
+  verify: boolean,
+  limits: Limits,
+): Promise<Uint8Array> {
+  checkMethod(member);
+  if (member.size > limits.maxDecompressedBytes) {
+    throw new StatekitError(
+      'limit',
+      `member "${member.name}" of ${member.size} bytes exceeds maxDecompressedBytes=${limits.maxDecompressedBytes}`,
+    );
+  }
+  const raw = await source.read(dataOffset, member.compressedSize);
+  let content: Uint8Array;
+  if (member.method === 8) {
+    try {
+      content = inflateRaw(raw, member.size);
+    } catch (error) {
+      throw new StatekitError('corrupt', `member "${member.name}": ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  } else {
+    if (member.compressedSize !== member.size)
+      throw corrupt(`stored member "${member.name}" has two sizes`);
+    content = raw;
+  }
+  if (verify) checkCrc(member, content);
+  return content;
+}
+
+/** Throws a `corrupt` StatekitError when `content`'s CRC-32 is not the member's. */
+export function checkCrc(member: ZipMember, ...parts: Uint8Array[]): void {
+  let crc = 0;
+  for (const part of parts) crc = crc32(part, crc);
+  if (crc !== member.crc32) {
+    throw new StatekitError(
+      'corrupt',
+      `CRC-32 mismatch in member "${member.name}" (stored ${hex(member.crc32)}, computed ${hex(crc)})`,
+    );
+  }
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16).padStart(8, '0')}`;
+}
