@@ -1,3 +1,3 @@
 /** @statekit/cli as a library: run the `statekit` command in-process. */
-export { USAGE, run } from './cli.js';
+export { run, USAGE } from './cli.js';
 export type { Output } from './output.js';

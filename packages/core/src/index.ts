@@ -4,8 +4,8 @@
  */
 export { type ByteSink, type MemorySink, memorySink } from './byte-sink.js';
 export {
-  blobSource,
   type ByteSource,
+  blobSource,
   bytesSource,
   checkRange,
   type SourceLike,
@@ -13,13 +13,13 @@ export {
 } from './byte-source.js';
 export type { Codec, CodecDescriptor, Reader, ReadOptions, WriteOptions } from './codec.js';
 export { type ConvertOptions, type ConvertResult, convert } from './convert.js';
-export { compareLeaves, type DiffOptions, type Difference, diff } from './diff.js';
+export { compareLeaves, type Difference, type DiffOptions, diff } from './diff.js';
 export {
   type AnyTypedArray,
-  type DType,
-  type DTypeInfo,
   DTYPE_NAMES,
   DTYPES,
+  type DType,
+  type DTypeInfo,
   isDType,
   type TypedArrayOf,
 } from './dtype.js';

@@ -83,7 +83,10 @@ function elementCopier(from: Uint8Array, to: Uint8Array, itemSize: number): Copi
       b[dst] = a[src]!;
     };
   }
-  if (itemSize === 1) return (dst, src) => void (to[dst] = from[src]!);
+  if (itemSize === 1)
+    return (dst, src) => {
+      to[dst] = from[src]!;
+    };
   return (dst, src) =>
     to.set(from.subarray(src * itemSize, src * itemSize + itemSize), dst * itemSize);
 }

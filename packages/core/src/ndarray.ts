@@ -1,4 +1,4 @@
-import { type DType, DTYPES, type TypedArrayOf } from './dtype.js';
+import { DTYPES, type DType, type TypedArrayOf } from './dtype.js';
 import { StatekitError } from './errors.js';
 
 /**

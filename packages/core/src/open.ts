@@ -1,5 +1,5 @@
 import type { ByteSource } from './byte-source.js';
-import type { ReadOptions, Reader } from './codec.js';
+import type { Reader, ReadOptions } from './codec.js';
 import { withContext } from './errors.js';
 import { detectFormat, getCodec } from './registry.js';
 

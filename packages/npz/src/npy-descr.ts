@@ -1,4 +1,4 @@
-import { type DType, DTYPES, type NdArray, StatekitError } from '@statekit/core';
+import { DTYPES, type DType, type NdArray, StatekitError } from '@statekit/core';
 
 /** A descr resolved to a statekit dtype plus what decoding needs. */
 export interface ResolvedDescr {

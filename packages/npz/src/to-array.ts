@@ -1,9 +1,9 @@
 import {
+  bfloat16ToFloat32,
   bytesArray,
   Complex,
   type Entry,
   type EntryInfo,
-  bfloat16ToFloat32,
   isNdArray,
   type NdArray,
   ndarray,

@@ -1,3 +1,4 @@
+import { StatekitError } from '../errors.js';
 import {
   type LoadStatesOptions,
   type LoadStatesResult,
@@ -5,7 +6,6 @@ import {
 } from '../load-states.js';
 import { codecForExtension } from '../registry.js';
 import { type SaveStatesOptions, saveStates as saveTo } from '../save-states.js';
-import { StatekitError } from '../errors.js';
 import type { Target } from '../target.js';
 import { atomicFileSink } from './atomic-sink.js';
 import { fileSource } from './file-source.js';
