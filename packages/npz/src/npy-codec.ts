@@ -35,7 +35,7 @@ async function openNpy(source: ByteSource, options: ReadOptions = {}): Promise<R
   };
   const header = await (async () => {
     const length =
-      npyHeaderLength(await source.read(0, Math.min(12, source.size))) ?? source.size + 1;
+      npyHeaderLength(await source.read(0, Math.min(12, source.size)), limits) ?? source.size + 1;
     if (length > source.size) throw new StatekitError('corrupt', 'truncated NPY header');
     const h = readNpyHeader(await source.read(0, length), limits);
     checkDataLength(h, source.size - h.headerLength);

@@ -38,7 +38,7 @@ export function resolveDescr(descr: string | unknown[]): ResolvedDescr {
   if (typeof descr !== 'string') {
     throw new StatekitError('unsupported', 'structured (record) dtypes are not supported');
   }
-  const m = /^([<>|=]?)([a-zA-Z?])(\d*)$/.exec(descr);
+  const m = /^([<>|=]?)([a-zA-Z?])(\d*)(\[\w+\])?$/.exec(descr);
   if (!m) throw new StatekitError('corrupt', `invalid NPY descr '${descr}'`);
   const order = m[1]!;
   const code = m[2]!;

@@ -32,20 +32,39 @@ export interface NpyHeader extends ResolvedDescr {
 }
 
 /**
- * How many bytes {@link readNpyHeader} needs: the first 12 bytes say, via the length field.
+ * How many bytes {@link readNpyHeader} needs: the first 12 bytes say, via the length field
+ * (a header beyond `limits.maxHeaderBytes` is a `limit` StatekitError).
  * Returns undefined when fewer than 12 bytes are given.
  */
-export function npyHeaderLength(prefix: Uint8Array): number | undefined {
-  if (prefix.byteLength < 12) return undefined;
+export function npyHeaderLength(
+  prefix: Uint8Array,
+  limits: Limits = DEFAULT_LIMITS,
+): number | undefined {
+  if (prefix.byteLength < 12) {
+    if (prefix.byteLength >= 6 && !isNpy(prefix)) {
+      throw new StatekitError('format', 'not an NPY array (bad magic)');
+    }
+    return undefined;
+  }
   if (!isNpy(prefix)) throw new StatekitError('format', 'not an NPY array (bad magic)');
   const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
   const major = prefix[6]!;
-  if (major === 1) return 10 + view.getUint16(8, true);
-  if (major === 2 || major === 3) return 12 + view.getUint32(8, true);
-  throw new StatekitError(
-    'unsupported',
-    `NPY format version ${major}.${prefix[7]} is not supported`,
-  );
+  let dictBytes: number;
+  if (major === 1) dictBytes = view.getUint16(8, true);
+  else if (major === 2 || major === 3) dictBytes = view.getUint32(8, true);
+  else {
+    throw new StatekitError(
+      'unsupported',
+      `NPY format version ${major}.${prefix[7]} is not supported`,
+    );
+  }
+  if (dictBytes > limits.maxHeaderBytes) {
+    throw new StatekitError(
+      'limit',
+      `NPY header of ${dictBytes} bytes exceeds the limit maxHeaderBytes=${limits.maxHeaderBytes}`,
+    );
+  }
+  return (major === 1 ? 10 : 12) + dictBytes;
 }
 
 /**
@@ -54,16 +73,10 @@ export function npyHeaderLength(prefix: Uint8Array): number | undefined {
  * `limit` (header or rank too large) StatekitErrors.
  */
 export function readNpyHeader(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS): NpyHeader {
-  const headerLength = npyHeaderLength(bytes);
+  const headerLength = npyHeaderLength(bytes, limits);
   if (headerLength === undefined) throw new StatekitError('corrupt', 'truncated NPY header');
   const major = bytes[6] as 1 | 2 | 3;
   const prefix = major === 1 ? 10 : 12;
-  if (headerLength - prefix > limits.maxHeaderBytes) {
-    throw new StatekitError(
-      'limit',
-      `NPY header of ${headerLength - prefix} bytes exceeds the limit maxHeaderBytes=${limits.maxHeaderBytes}`,
-    );
-  }
   if (bytes.byteLength < headerLength) throw new StatekitError('corrupt', 'truncated NPY header');
   const raw = bytes.subarray(prefix, headerLength);
   const text = major === 3 ? new TextDecoder('utf-8', { fatal: true }).decode(raw) : latin1(raw);

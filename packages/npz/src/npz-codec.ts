@@ -73,7 +73,7 @@ async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<R
     if (!isNpy(head)) {
       return { key, path: [key], kind: 'scalar', dtype: 'bytes', shape: [], byteLength: m.size };
     }
-    const length = npyHeaderLength(head) ?? 0;
+    const length = npyHeaderLength(head, limits) ?? 0;
     const header = readNpyHeader(await readMemberPrefix(source, m, start, length), limits);
     checkDataLength(header, m.size - header.headerLength);
     return {
@@ -93,7 +93,7 @@ async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<R
       // Stored: read the header, then the data straight into its own aligned buffer.
       const head = await source.read(start, Math.min(m.size, 12));
       if (isNpy(head)) {
-        const length = npyHeaderLength(head) ?? m.size + 1;
+        const length = npyHeaderLength(head, limits) ?? m.size + 1;
         if (length > m.size) throw new StatekitError('corrupt', 'truncated NPY header');
         const headerBytes = await source.read(start, length);
         const header = readNpyHeader(headerBytes, limits);

@@ -1,0 +1,224 @@
+#!/usr/bin/python3
+"""Writes statekit's test fixtures with the real Python libraries (Debian's python3-numpy).
+
+Every fixture gets a `<name>.expected.json` sidecar in the shape of
+`statekit ls --json --sha256`: key, path, dtype, shape, sha256 of the logical little-endian
+C-order bytes, and `value` for str/bytes arrays. Files under `bad/` get a sidecar naming the
+error tag statekit must report. Fixed seeds: running this again gives the same arrays.
+
+Run with the system python3 (Debian's packages): /usr/bin/python3 scripts/make_fixtures.py
+"""
+import hashlib
+import io
+import json
+import os
+import struct
+import sys
+import zipfile
+
+import numpy as np
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test-fixtures')
+NPZ = os.path.join(ROOT, 'npz')
+
+
+def dtype_name(dt):
+    kind, size = dt.kind, dt.itemsize
+    if kind == 'b':
+        return 'bool'
+    if kind in 'iu':
+        return ('int' if kind == 'i' else 'uint') + str(8 * size)
+    if kind == 'f':
+        return 'float' + str(8 * size)
+    if kind == 'c':
+        return 'complex' + str(8 * size)
+    if kind == 'U':
+        return 'str'
+    if kind == 'S':
+        return 'bytes'
+    raise ValueError(dt)
+
+
+def sha256(a):
+    a = np.ascontiguousarray(a)
+    return hashlib.sha256(a.astype(a.dtype.newbyteorder('<')).tobytes()).hexdigest()
+
+
+def text_value(a):
+    def conv(x):
+        if isinstance(x, list):
+            return [conv(y) for y in x]
+        return x.decode('latin-1') if isinstance(x, bytes) else x
+    return conv(a.tolist())
+
+
+def describe(key, a):
+    e = {'key': key, 'path': [key], 'dtype': dtype_name(a.dtype), 'shape': list(a.shape), 'sha256': sha256(a)}
+    if a.dtype.kind in 'US':
+        e['value'] = text_value(a)
+    return e
+
+
+def sidecar(path, fmt, entries):
+    with open(path + '.expected.json', 'w') as f:
+        json.dump({'format': fmt, 'entries': entries}, f, indent=1)
+        f.write('\n')
+
+
+def every_dtype(rng):
+    """One array per dtype statekit maps, with edge values."""
+    f16 = np.array([0.0, -0.0, 1.0, -2.5, 65504.0, 6e-8, np.inf, -np.inf, np.nan, 0.1, 1e-4, 3.14], dtype='<f2')
+    return {
+        'bool': rng.random((3, 4)) > 0.5,
+        'int8': np.array([-128, -1, 0, 1, 127], dtype='i1'),
+        'int16': np.array([-32768, -1, 0, 32767], dtype='<i2'),
+        'int32': rng.integers(-2**31, 2**31 - 1, size=(2, 3), dtype='<i4'),
+        'int64': np.array([-2**63, -1, 0, 2**53 + 1, 2**63 - 1], dtype='<i8'),
+        'uint8': np.arange(0, 256, 51, dtype='u1'),
+        'uint16': np.array([0, 1, 65535], dtype='<u2'),
+        'uint32': np.array([0, 1, 2**32 - 1], dtype='<u4'),
+        'uint64': np.array([0, 2**53 + 1, 2**64 - 1], dtype='<u8'),
+        'float16': f16.reshape(3, 4),
+        'float32': np.array([0.0, -0.0, 1.5, np.float32(3.4e38), 1e-45, np.inf, -np.inf, np.nan], dtype='<f4'),
+        'float64': rng.standard_normal((2, 2, 3)),
+        'complex64': (rng.standard_normal(4) + 1j * rng.standard_normal(4)).astype('<c8'),
+        'complex128': np.array([1 + 2j, complex(np.nan, -np.inf), -0.0j], dtype='<c16'),
+        'str': np.array([['E.V', 'spike'], ['日本', '']], dtype='<U5'),
+        'bytes': np.array([b'ab', b'', b'xyz\x01'], dtype='|S4'),
+        'scalar_f64': np.array(2.5),
+        'scalar_bool': np.array(True),
+        'empty_f32': np.zeros((0, 3), dtype='<f4'),
+        'empty_str': np.zeros((2, 0), dtype='<U3'),
+    }
+
+
+def save_npy(name, a, version=None):
+    path = os.path.join(NPZ, name)
+    with open(path, 'wb') as f:
+        np.lib.format.write_array(f, a, version=version, allow_pickle=False)
+    sidecar(path, 'npy', [describe(name[:-4], a)])
+
+
+def einet(rng, n_e=32, n_i=8, num_step=3):
+    """The state of the docs' EI network (BrainPy 2.0-era relative keys, save order)."""
+    state = {}
+    for k, post in enumerate(['E', 'I', 'E', 'I']):
+        state[f'ExpCOBA{k}.g'] = np.zeros(n_e if post == 'E' else n_i, dtype='f4')
+    for pop, n in (('E', n_e), ('I', n_i)):
+        state[f'{pop}.V'] = (rng.standard_normal(n) * 5 - 55).astype('f4')
+        state[f'{pop}.input'] = np.zeros(n, dtype='f4')
+        state[f'{pop}.refractory'] = rng.random(n) > 0.9
+        state[f'{pop}.spike'] = rng.random(n) > 0.8
+        state[f'{pop}.t_last_spike'] = np.full(n, -1e7, dtype='f4')
+    for k, pre in enumerate(['E', 'E', 'I', 'I']):
+        n = n_e if pre == 'E' else n_i
+        state[f'ExpCOBA{k}.pre_spike.data'] = rng.random((num_step, n)) > 0.8
+        state[f'ExpCOBA{k}.pre_spike.in_idx'] = np.array([0], dtype='u4')
+        state[f'ExpCOBA{k}.pre_spike.out_idx'] = np.array([num_step - 1], dtype='u4')
+    return state
+
+
+def write_npz(name, arrays, compressed=False):
+    path = os.path.join(NPZ, name)
+    (np.savez_compressed if compressed else np.savez)(path, **arrays)
+    sidecar(path, 'npz', [describe(k, v) for k, v in arrays.items()])
+
+
+def bad(name, data, tag, why):
+    path = os.path.join(NPZ, 'bad', name)
+    with open(path, 'wb') as f:
+        f.write(data)
+    with open(path + '.expected.json', 'w') as f:
+        json.dump({'error': tag, 'why': why}, f, indent=1)
+        f.write('\n')
+
+
+def npy_bytes(a, **kw):
+    b = io.BytesIO()
+    np.save(b, a, **kw)
+    return b.getvalue()
+
+
+def raw_npy(header, data=b''):
+    header = header.encode('latin-1')
+    pad = 64 - (10 + len(header) + 1) % 64
+    header += b' ' * pad + b'\n'
+    return b'\x93NUMPY\x01\x00' + struct.pack('<H', len(header)) + header + data
+
+
+def main():
+    os.makedirs(os.path.join(NPZ, 'bad'), exist_ok=True)
+    rng = np.random.default_rng(20261122)
+    arrays = every_dtype(rng)
+
+    write_npz('dtypes.npz', arrays)
+    write_npz('dtypes.compressed.npz', arrays, compressed=True)
+    for name, a in arrays.items():
+        save_npy(f'{name}.npy', a)
+    # Big-endian and Fortran-order inputs, as numpy writes them.
+    for name in ['int16', 'int32', 'int64', 'uint16', 'uint32', 'uint64', 'float16', 'float32', 'float64', 'complex64', 'complex128', 'str']:
+        a = arrays[name]
+        save_npy(f'be-{name}.npy', a.astype(a.dtype.newbyteorder('>')))
+    fortran = {
+        'fortran-f4': np.asfortranarray(rng.standard_normal((3, 4)).astype('f4')),
+        'fortran-i8-3d': np.asfortranarray(np.arange(24, dtype='i8').reshape(2, 3, 4)),
+        'fortran-c16': np.asfortranarray((np.arange(6) + 1j).reshape(2, 3)),
+        'fortran-bool': np.asfortranarray(rng.random((4, 3)) > 0.5),
+        'fortran-str': np.asfortranarray(np.array([['a', 'bb', 'ccc'], ['dddd', 'e', '']], dtype='<U4')),
+        'fortran-be-f8': np.asfortranarray(rng.standard_normal((2, 5)).astype('>f8')),
+    }
+    for name, a in fortran.items():
+        save_npy(f'{name}.npy', a)
+    write_npz('fortran.npz', fortran)
+    save_npy('header-v2.npy', rng.standard_normal(5).astype('f4'), version=(2, 0))
+    save_npy('header-v3.npy', np.arange(3, dtype='u2'), version=(3, 0))
+
+    # BrainPy: flat relative keys (E.V, 2.1.12+ names), and the older E--V keys (2.0-2.1.11).
+    state = einet(np.random.default_rng(7))
+    write_npz('brainpy-einet.npz', state)
+    write_npz('brainpy-einet-legacy.npz', {k.replace('.', '--'): v for k, v in state.items()})
+    write_npz('brainpy-einet.compressed.npz', state, compressed=True)
+    # BrainPy 2.2 absolute keys with aliases (save_as_npz with duplicate_keys/targets).
+    lif = {'LIF0.V': np.linspace(-70, -50, 10, dtype='f4'), 'LIF0.spike': np.zeros(10, dtype=bool),
+           'Exp0.g': np.ones(10, dtype='f4')}
+    lif['duplicate_keys'] = np.asarray(['Proj0.post.V', 'Proj0.syn.g'])
+    lif['duplicate_targets'] = np.asarray(['LIF0.V', 'Exp0.g'])
+    write_npz('brainpy-2.2-duplicates.npz', lif)
+
+    # Malformed inputs: statekit must answer each with a typed error, never crash or hang.
+    good = npy_bytes(np.arange(12, dtype='f4'))
+    bad('object.npy', npy_bytes(np.array([{'a': 1}, None], dtype=object), allow_pickle=True), 'unsupported', 'object dtype (pickle)')
+    bad('structured.npy', npy_bytes(np.zeros(2, dtype=[('x', 'f4'), ('y', 'i4')])), 'unsupported', 'structured dtype')
+    bad('truncated-data.npy', good[:-5], 'corrupt', 'data shorter than the shape needs')
+    bad('truncated-header.npy', good[:40], 'corrupt', 'header cut short')
+    bad('eval-header.npy', raw_npy("{'descr': __import__('os').system('true'), 'fortran_order': False, 'shape': (1,), }", b'\0' * 8), 'corrupt', 'header is code, not a literal')
+    bad('huge-shape.npy', raw_npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1000000, 1000000), }", b'\0' * 64), 'corrupt', 'shape declares far more data than present')
+    bad('negative-shape.npy', raw_npy("{'descr': '<f8', 'fortran_order': False, 'shape': (-1,), }"), 'corrupt', 'negative dimension')
+    bad('missing-key.npy', raw_npy("{'descr': '<f8', 'shape': (1,), }", b'\0' * 8), 'corrupt', 'no fortran_order')
+    bad('big-header.npy', b'\x93NUMPY\x02\x00' + struct.pack('<I', 2**31) + b'{', 'limit', 'header length field of 2 GiB')
+    bad('datetime.npy', npy_bytes(np.array(['2026-01-01'], dtype='datetime64[D]')), 'unsupported', 'datetime64')
+    with io.BytesIO() as b:
+        np.savez(b, **{'E.V': np.arange(1000, dtype='f4'), 'x': np.ones(3)})
+        npz = bytearray(b.getvalue())
+    bad('truncated.npz', bytes(npz[: len(npz) // 2]), 'format', 'cut in half: no end of central directory')
+    flipped = bytearray(npz)
+    flipped[300] ^= 0xFF  # inside E.V's data
+    bad('crc.npz', bytes(flipped), 'corrupt', 'one data byte flipped: CRC-32 mismatch')
+    with io.BytesIO() as b:
+        np.savez(b, obj=np.array([None, 1], dtype=object))
+        bad('object.npz', b.getvalue(), 'unsupported', 'object array member')
+    bad('not-a-zip.npz', b'this is plain text, not a zip archive\n' * 4, 'format', 'not a ZIP')
+    bad('empty.npz', b'', 'format', 'empty file')
+    with io.BytesIO() as b:
+        np.savez_compressed(b, x=np.zeros(100000, dtype='f8'))
+        z = bytearray(b.getvalue())
+    # Corrupt the deflate stream of member x (data starts after local header + name + zip64 extra).
+    z[30 + len('x.npy') + 20 + 40] ^= 0x55
+    bad('bad-deflate.npz', bytes(z), 'corrupt', 'damaged deflate stream')
+    print('fixtures written to', NPZ)
+
+
+if __name__ == '__main__':
+    if not sys.executable.startswith('/usr/bin/'):
+        print('warning: run with Debian\'s /usr/bin/python3', file=sys.stderr)
+    main()
