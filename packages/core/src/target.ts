@@ -17,18 +17,28 @@ export interface Slot {
 export type Target = object;
 
 /**
- * Lists every slot reachable from `target`, depth first in property order. Keys are the
- * property names joined with `.`; Map keys and array indices count as names. A variable
- * reachable by several paths appears once per path, all with the same `identity`. Functions,
- * symbols and non-enumerable properties are skipped; cycles are cut.
+ * Lists every slot reachable from `target` breadth first, as BrainPy's `vars()` walks nodes:
+ * a node's own variables (in property order) come before those of deeper nodes, so a variable
+ * reachable as `E.V` and as `ExpCOBA0.pre.V` is first met as `E.V`. Keys are the property
+ * names joined with `.`; Map keys and array indices count as names. A variable reachable by
+ * several paths appears once per path, all with the same `identity`. Functions, symbols and
+ * non-enumerable properties are skipped; cycles are cut.
  */
 export function collectSlots(target: Target): Slot[] {
   const slots: Slot[] = [];
-  const onPath = new Set<object>();
-
-  const visit = (node: object, path: string[]): void => {
-    if (onPath.has(node)) return;
-    onPath.add(node);
+  interface Pending {
+    node: object;
+    path: string[];
+    ancestors: Pending | undefined;
+  }
+  const queue: Pending[] = [{ node: target, path: [], ancestors: undefined }];
+  const isAncestor = (node: object, chain: Pending | undefined): boolean => {
+    for (let p = chain; p; p = p.ancestors) if (p.node === node) return true;
+    return false;
+  };
+  for (let head = 0; head < queue.length; head++) {
+    const item = queue[head]!;
+    const { node, path } = item;
     const children: [string, unknown, (v: Leaf) => void][] =
       node instanceof Map
         ? [...node].map(([k, v]) => [String(k), v, (x: Leaf) => node.set(k, x)])
@@ -64,13 +74,15 @@ export function collectSlots(target: Target): Slot[] {
             assign(v);
           },
         });
-      } else if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value)) {
-        visit(value, childPath);
+      } else if (
+        typeof value === 'object' &&
+        value !== null &&
+        !ArrayBuffer.isView(value) &&
+        !isAncestor(value, item)
+      ) {
+        queue.push({ node: value, path: childPath, ancestors: item });
       }
     }
-    onPath.delete(node);
-  };
-
-  visit(target, []);
+  }
   return slots;
 }

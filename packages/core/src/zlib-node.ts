@@ -4,6 +4,8 @@ import { StatekitError } from './errors.js';
 
 /** CRC-32 (ZIP) of `data`, continuing from `previous`. */
 export function crc32(data: Uint8Array, previous = 0): number {
+  // Node 20 returns 0 for an empty view over an empty ArrayBuffer, dropping `previous`.
+  if (data.byteLength === 0) return previous >>> 0;
   return zlib.crc32(data, previous);
 }
 
