@@ -2,6 +2,6 @@ import { registerCodec } from '@statekit/core';
 import { npy, npz } from '@statekit/npz';
 /** Registers every codec the CLI ships with. */
 export function registerBuiltinCodecs() {
-    registerCodec(npz, npy);
+  registerCodec(npz, npy);
 }
 //# sourceMappingURL=codecs.js.map

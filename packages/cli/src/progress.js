@@ -6,25 +6,24 @@ export const PROGRESS_THRESHOLD = 100 * 1000 * 1000;
  * {@link PROGRESS_THRESHOLD} bytes. Returns the update function and a finisher.
  */
 export function progressBar(label, stream = process.stderr) {
-    let drawn = false;
-    let last = 0;
-    return {
-        update(done, total) {
-            if (!stream.isTTY || total < PROGRESS_THRESHOLD)
-                return;
-            const now = Date.now();
-            if (now - last < 100 && done < total)
-                return;
-            last = now;
-            const width = 30;
-            const filled = Math.round((done / total) * width);
-            stream.write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${((100 * done) / total).toFixed(0).padStart(3)}% ${formatSize(done)}/${formatSize(total)}`);
-            drawn = true;
-        },
-        finish() {
-            if (drawn)
-                stream.write('\n');
-        },
-    };
+  let drawn = false;
+  let last = 0;
+  return {
+    update(done, total) {
+      if (!stream.isTTY || total < PROGRESS_THRESHOLD) return;
+      const now = Date.now();
+      if (now - last < 100 && done < total) return;
+      last = now;
+      const width = 30;
+      const filled = Math.round((done / total) * width);
+      stream.write(
+        `\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${((100 * done) / total).toFixed(0).padStart(3)}% ${formatSize(done)}/${formatSize(total)}`,
+      );
+      drawn = true;
+    },
+    finish() {
+      if (drawn) stream.write('\n');
+    },
+  };
 }
 //# sourceMappingURL=progress.js.map

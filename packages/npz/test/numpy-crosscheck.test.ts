@@ -17,6 +17,7 @@ import { atomicFileSink, fileSource } from '@statekit/core/node';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { npy, npz } from '../src/index.js';
 import { npzCodecImpl } from '../src/npz-codec.js';
+import { convertFile, digest } from './files.js';
 import { PYTHON, PYTHON_MISSING, python } from './python.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../test-fixtures/npz');
@@ -89,7 +90,7 @@ function everyDtype(): Entry[] {
         break;
       case 'complex64':
       case 'complex128': {
-        const Ctor = dtype === 'complex64' ? Float32Array : Float64Array;
+        const Ctor = (dtype === 'complex64' ? Float32Array : Float64Array) as typeof Float64Array;
         out.push(
           entry(
             [dtype],
@@ -138,15 +139,6 @@ async function writeNpz(file: string, entries: Entry[], compress = false): Promi
   await sink.close();
 }
 
-async function ourDigest(file: string): Promise<Record<string, [string, number[], string]>> {
-  const { stdout } = await import('../../cli/test/helpers.js').then((h) =>
-    h.cli('ls', '--json', '--sha256', file),
-  );
-  const out: Record<string, [string, number[], string]> = {};
-  for (const e of JSON.parse(stdout[0]!).entries) out[e.key] = [e.dtype, e.shape, e.sha256];
-  return out;
-}
-
 describe.skipIf(!PYTHON)('numpy reads what we write', () => {
   test.each([
     ['stored', false],
@@ -156,7 +148,7 @@ describe.skipIf(!PYTHON)('numpy reads what we write', () => {
     const entries = everyDtype();
     await writeNpz(file, entries, compress as boolean);
     const theirs = JSON.parse(python(NUMPY_DIGEST, file));
-    const ours = await ourDigest(file);
+    const ours = await digest(file);
     expect(Object.keys(theirs)).toEqual(entries.map((e) => e.key));
     for (const [key, [, shape, sha]] of Object.entries(ours)) {
       expect([key, theirs[key][1], theirs[key][2]]).toEqual([key, shape, sha]);
@@ -167,7 +159,6 @@ describe.skipIf(!PYTHON)('numpy reads what we write', () => {
   });
 
   test('convert a.npz b.npz round-trips every fixture (numpy compares the arrays)', async () => {
-    const { cli } = await import('../../cli/test/helpers.js');
     for (const name of [
       'dtypes.npz',
       'dtypes.compressed.npz',
@@ -175,8 +166,7 @@ describe.skipIf(!PYTHON)('numpy reads what we write', () => {
       'brainpy-einet.npz',
     ]) {
       const out = path.join(tmp, `rt-${name}`);
-      const { code } = await cli('convert', path.join(FIXTURES, name), out, '--overwrite');
-      expect(code).toBe(0);
+      await convertFile(path.join(FIXTURES, name), out);
       const same = python(
         `import sys, numpy as np
 a, b = np.load(sys.argv[1]), np.load(sys.argv[2])
@@ -217,7 +207,6 @@ print(len(f.files), int(f['k69999'][0]), f.files[65535])`,
   });
 
   test('.npy output is byte-identical to np.save for every little-endian C-order version-1.0 fixture', async () => {
-    const { cli } = await import('../../cli/test/helpers.js');
     const names = fs
       .readdirSync(FIXTURES)
       .filter(
@@ -230,7 +219,7 @@ print(len(f.files), int(f['k69999'][0]), f.files[65535])`,
     expect(names.length).toBeGreaterThan(15);
     for (const name of names) {
       const out = path.join(tmp, name);
-      expect((await cli('convert', path.join(FIXTURES, name), out, '--overwrite')).code).toBe(0);
+      await convertFile(path.join(FIXTURES, name), out);
       expect(fs.readFileSync(out).equals(fs.readFileSync(path.join(FIXTURES, name))), name).toBe(
         true,
       );

@@ -183,7 +183,7 @@ describe('mismatches', () => {
   });
   test("'warn' warns and loads; 'ignore' loads silently", async () => {
     const net = einet();
-    net.E.spike.value = f32(new Array(32).fill(0));
+    (net.E.spike as Variable).value = f32(new Array(32).fill(0));
     const log = capture();
     const result = await loadStates(net, file, { logger: log, mismatch: 'warn' });
     expect(result.mismatched).toEqual([

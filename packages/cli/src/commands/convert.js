@@ -1,43 +1,51 @@
 import * as fs from 'node:fs';
-import { codecForExtension, convert as convertStates, isStatekitError, StatekitError, } from '@statekit/core';
+import {
+  codecForExtension,
+  convert as convertStates,
+  isStatekitError,
+  StatekitError,
+} from '@statekit/core';
 import { atomicFileSink, fileSource } from '@statekit/core/node';
 import { formatSize } from '../format-size.js';
 import { progressBar } from '../progress.js';
 /** Converts IN to OUT; returns the exit code. */
 export async function convert(input, output, options, out) {
-    const bar = progressBar(`converting ${input}`);
+  const bar = progressBar(`converting ${input}`);
+  try {
+    const to = options.format ?? codecForExtension(output)?.name;
+    if (!to)
+      throw new StatekitError(
+        'format',
+        'cannot tell the output format from the extension; pass --format',
+        { file: output },
+      );
+    if (!options.overwrite && fs.existsSync(output)) {
+      throw new StatekitError('io', 'file exists; pass --overwrite to replace it', {
+        file: output,
+      });
+    }
+    const source = fileSource(input);
     try {
-        const to = options.format ?? codecForExtension(output)?.name;
-        if (!to)
-            throw new StatekitError('format', 'cannot tell the output format from the extension; pass --format', { file: output });
-        if (!options.overwrite && fs.existsSync(output)) {
-            throw new StatekitError('io', 'file exists; pass --overwrite to replace it', {
-                file: output,
-            });
-        }
-        const source = fileSource(input);
-        try {
-            const sink = atomicFileSink(output, { overwrite: options.overwrite });
-            const result = await convertStates(source, sink, {
-                to,
-                allowLossy: options.allowLossy,
-                npz: { compress: options.compress },
-                onProgress: bar.update,
-            });
-            bar.finish();
-            out.stdout(`${input} -> ${output} (${to}): ${result.entries} entries, ${formatSize(result.bytes)}`);
-            return 0;
-        }
-        finally {
-            await source.close();
-        }
+      const sink = atomicFileSink(output, { overwrite: options.overwrite });
+      const result = await convertStates(source, sink, {
+        to,
+        allowLossy: options.allowLossy,
+        npz: { compress: options.compress },
+        onProgress: bar.update,
+      });
+      bar.finish();
+      out.stdout(
+        `${input} -> ${output} (${to}): ${result.entries} entries, ${formatSize(result.bytes)}`,
+      );
+      return 0;
+    } finally {
+      await source.close();
     }
-    catch (error) {
-        bar.finish();
-        out.stderr(`statekit: ${error instanceof Error ? error.message : String(error)}`);
-        if (!isStatekitError(error))
-            out.stderr(String(error.stack));
-        return 1;
-    }
+  } catch (error) {
+    bar.finish();
+    out.stderr(`statekit: ${error instanceof Error ? error.message : String(error)}`);
+    if (!isStatekitError(error)) out.stderr(String(error.stack));
+    return 1;
+  }
 }
 //# sourceMappingURL=convert.js.map
