@@ -32,6 +32,7 @@ export {
   StatekitError,
   withContext,
 } from './errors.js';
+export { yieldToEventLoop } from './event-loop.js';
 export {
   bfloat16BitsToNumber,
   bfloat16ToFloat32,

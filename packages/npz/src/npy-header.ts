@@ -115,8 +115,21 @@ export interface NpyHeaderFields {
   shape: number[];
 }
 
+const NUMPY_FORM =
+  /^\{'descr': '([<>|=]?[a-zA-Z?]\d*)', 'fortran_order': (True|False), 'shape': \(([\d, ]*)\), \}$/;
+
 /** Reads and checks the NPY header dict; wrong keys or types are a `corrupt` StatekitError. */
 export function parseNpyHeaderDict(text: string): NpyHeaderFields {
+  // Fast path for the exact form numpy writes; anything else goes through the full parser.
+  const m = NUMPY_FORM.exec(text);
+  if (m) {
+    const dims = m[3]!.split(',').filter((d) => d.trim() !== '');
+    if (dims.every((d) => /^\s*\d+\s*$/.test(d))) {
+      const shape = dims.map(Number);
+      if (shape.every(Number.isSafeInteger))
+        return { descr: m[1]!, fortranOrder: m[2] === 'True', shape };
+    }
+  }
   const parsed = parsePyLiteral(text);
   if (!(parsed instanceof Map)) throw new StatekitError('corrupt', 'NPY header is not a dict');
   const keys = [...parsed.keys()].sort().join(',');

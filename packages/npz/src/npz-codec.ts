@@ -11,6 +11,7 @@ import {
   StatekitError,
   type WriteOptions,
   withContext,
+  yieldToEventLoop,
 } from '@statekit/core';
 import {
   checkDataLength,
@@ -36,6 +37,9 @@ export interface NpzWriteOptions {
   /** Deflate members (np.savez_compressed); true means level 6, or give a level 1-9. */
   compress?: boolean | number;
 }
+
+/** Members at least this large are worth yielding to the event loop for, to overlap I/O. */
+const PREFETCH_YIELD_BYTES = 1 << 18;
 
 /** The key numpy gives a member: its name without `.npy`. */
 function keyOfMember(name: string): string {
@@ -86,7 +90,12 @@ async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<R
     };
   };
 
-  const load = async (m: ZipMember): Promise<Entry> => {
+  /**
+   * Loading is split in two so the reader can pipeline: `fetch` does the I/O (the next
+   * member's data is read on the threadpool) while `finish` checks the CRC and decodes the
+   * current one on the main thread.
+   */
+  const fetch = async (m: ZipMember): Promise<() => Entry> => {
     const key = keyOfMember(m.name);
     const start = await dataOffset(m);
     if (m.method === 0) {
@@ -95,19 +104,23 @@ async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<R
       if (isNpy(head)) {
         const length = npyHeaderLength(head, limits) ?? m.size + 1;
         if (length > m.size) throw new StatekitError('corrupt', 'truncated NPY header');
-        const headerBytes = await source.read(start, length);
+        const headerBytes = (await source.read(start, length)).slice();
         const header = readNpyHeader(headerBytes, limits);
         const available = m.size - header.headerLength;
         checkDataLength(header, available);
         const data = await source.read(start + header.headerLength, available);
-        if (verify) checkCrc(m, headerBytes, data);
-        return entry([key], decodeNpyData(header, data));
+        return () => {
+          if (verify) checkCrc(m, headerBytes, data);
+          return entry([key], decodeNpyData(header, data));
+        };
       }
     }
     const content = await readMember(source, m, start, verify, limits);
-    if (!isNpy(content)) return entry([key], content.slice());
-    const header = readNpyHeader(content, limits);
-    return entry([key], decodeNpyData(header, content.subarray(header.headerLength)));
+    return () => {
+      if (!isNpy(content)) return entry([key], content.slice());
+      const header = readNpyHeader(content, limits);
+      return entry([key], decodeNpyData(header, content.subarray(header.headerLength)));
+    };
   };
 
   const guard = async <T>(m: ZipMember, work: () => Promise<T>): Promise<T> => {
@@ -138,7 +151,19 @@ async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<R
         }
         wanted = members.filter((m) => set.has(keyOfMember(m.name)));
       }
-      for (const m of wanted) yield await guard(m, () => load(m));
+      // One member ahead: its read overlaps the CRC and decoding of the current one.
+      let pending = wanted[0] && guard(wanted[0], () => fetch(wanted[0]!));
+      for (let i = 0; i < wanted.length; i++) {
+        const m = wanted[i]!;
+        const finish = await pending!;
+        const next = wanted[i + 1];
+        pending = next && guard(next, () => fetch(next));
+        // A failed prefetch must not go unhandled if the consumer stops here.
+        pending?.catch(() => {});
+        // Let the prefetch run up to issuing its read before this thread computes the CRC.
+        if (next && next.compressedSize >= PREFETCH_YIELD_BYTES) await yieldToEventLoop();
+        yield await guard(m, async () => finish());
+      }
     },
     async close() {},
   };
