@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Entry, entry, ndarray, openSource, registerCodec, saveStates } from '@statekit/core';
+import { type Entry, ndarray, openSource, registerCodec, saveStates } from '@statekit/core';
 import { atomicFileSink, fileSource } from '@statekit/core/node';
 import { npy, npz } from '@statekit/npz';
 

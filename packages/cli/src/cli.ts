@@ -7,10 +7,11 @@ import { type Output, processOutput } from './output.js';
 
 export const USAGE = `usage:
   statekit ls [--json] [--sha256] FILE...
-  statekit convert IN OUT [--format F] [--overwrite] [--allow-lossy] [--compress]
+  statekit convert IN OUT [--format F] [--overwrite] [--allow-lossy] [--compress] [--brainpy-keys]
   statekit diff A B [--rtol R] [--atol A]
 
 Formats: npz, npy (by magic bytes, then extension).
+--compress deflates npz members; --brainpy-keys renames BrainPy 2.0's E--V keys to E.V.
 Exit codes: 0 success, 1 a file failed or files differ, 2 bad usage.`;
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
@@ -40,6 +41,7 @@ export async function run(argv: string[], out: Output = processOutput): Promise<
             overwrite: { type: 'boolean', default: false },
             'allow-lossy': { type: 'boolean', default: false },
             compress: { type: 'boolean', default: false },
+            'brainpy-keys': { type: 'boolean', default: false },
           },
         });
         if (positionals.length !== 2) return usage(out, 'convert needs IN and OUT');
@@ -51,6 +53,7 @@ export async function run(argv: string[], out: Output = processOutput): Promise<
             overwrite: values.overwrite,
             allowLossy: values['allow-lossy'],
             compress: values.compress,
+            brainpyKeys: values['brainpy-keys'],
           },
           out,
         );

@@ -1,7 +1,7 @@
 import type { ByteSink } from './byte-sink.js';
 import type { ByteSource } from './byte-source.js';
 import type { ReadOptions, WriteOptions } from './codec.js';
-import type { Entry } from './entry.js';
+import { type Entry, keyOf } from './entry.js';
 import { withContext } from './errors.js';
 import { openSource } from './open.js';
 import { getCodec } from './registry.js';
@@ -12,6 +12,8 @@ export interface ConvertOptions extends WriteOptions, ReadOptions {
   from?: string;
   /** Output format (a registered codec name). */
   to: string;
+  /** Renames entries on the way (e.g. {@link brainpyLegacyKey}); `path` is as stored. */
+  rename?: (path: readonly string[]) => readonly string[];
   /** Called after each entry with the array bytes done and the total. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -36,13 +38,16 @@ export async function convert(
   const reader = await openSource(source, { ...options, format: options.from });
   try {
     const codec = await getCodec(options.to, sink.name);
-    const infos = await reader.list();
+    const rename = options.rename;
+    const infos = (await reader.list()).map((i) =>
+      rename ? { ...i, ...renamed(i.path, rename) } : i,
+    );
     checkLossless(codec, infos, options.allowLossy, sink.name);
     const total = infos.reduce((n, i) => n + i.byteLength, 0);
     const result = { entries: 0, bytes: 0 };
     async function* counted(): AsyncIterable<Entry> {
       for await (const e of reader.read()) {
-        yield e;
+        yield rename ? { ...e, ...renamed(e.path, rename) } : e;
         result.entries++;
         result.bytes += infos[result.entries - 1]?.byteLength ?? 0;
         options.onProgress?.(result.bytes, total);
@@ -62,4 +67,20 @@ export async function convert(
   } finally {
     await reader.close();
   }
+}
+
+function renamed(
+  path: readonly string[],
+  rename: (path: readonly string[]) => readonly string[],
+): { key: string; path: readonly string[] } {
+  const next = rename(path);
+  return { key: keyOf(next), path: next };
+}
+
+/**
+ * BrainPy 2.0-2.1.11 stored `E.V` as `E--V` in npz and mat files; this maps such a flat name
+ * back (`["E--V"]` -> `["E.V"]`) and leaves other paths alone.
+ */
+export function brainpyLegacyKey(path: readonly string[]): readonly string[] {
+  return path.length === 1 && path[0]!.includes('--') ? [path[0]!.replaceAll('--', '.')] : path;
 }

@@ -12,7 +12,12 @@ export {
   toSource,
 } from './byte-source.js';
 export type { Codec, CodecDescriptor, Reader, ReadOptions, WriteOptions } from './codec.js';
-export { type ConvertOptions, type ConvertResult, convert } from './convert.js';
+export {
+  brainpyLegacyKey,
+  type ConvertOptions,
+  type ConvertResult,
+  convert,
+} from './convert.js';
 export { compareLeaves, type Difference, type DiffOptions, diff } from './diff.js';
 export {
   type AnyTypedArray,

@@ -9,6 +9,10 @@ export const PYTHON: string | undefined = (() => {
   return undefined;
 })();
 
+if (!PYTHON && process.env.STATEKIT_REQUIRE_PYTHON) {
+  throw new Error('STATEKIT_REQUIRE_PYTHON is set but python3 with numpy was not found');
+}
+
 /** Why the Python cross-checks are skipped, printed once by the test file that skips them. */
 export const PYTHON_MISSING =
   'python3 with numpy not found: numpy cross-checks SKIPPED (install python3-numpy; .ci/run does)';

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import {
+  brainpyLegacyKey,
   codecForExtension,
   convert as convertStates,
   isStatekitError,
@@ -15,6 +16,7 @@ export interface ConvertCliOptions {
   overwrite: boolean;
   allowLossy: boolean;
   compress: boolean;
+  brainpyKeys: boolean;
 }
 
 /** Converts IN to OUT; returns the exit code. */
@@ -46,6 +48,7 @@ export async function convert(
         allowLossy: options.allowLossy,
         npz: { compress: options.compress },
         onProgress: bar.update,
+        ...(options.brainpyKeys ? { rename: brainpyLegacyKey } : {}),
       });
       bar.finish();
       out.stdout(
