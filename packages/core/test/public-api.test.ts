@@ -1,0 +1,116 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { expect, test } from 'vitest';
+import * as core from '../src/index.js';
+import * as node from '../src/node/index.js';
+
+// Changing what a package exports is a deliberate act: update these lists with it.
+test('@statekit/core exports', () => {
+  expect(Object.keys(core).sort()).toMatchInlineSnapshot(`
+    [
+      "Complex",
+      "DEFAULT_LIMITS",
+      "DTYPES",
+      "DTYPE_NAMES",
+      "DUPLICATE_KEYS",
+      "DUPLICATE_TARGETS",
+      "SNIFF_BYTES",
+      "StatekitError",
+      "TrainVar",
+      "Variable",
+      "arraySha256",
+      "bfloat16BitsToNumber",
+      "bfloat16ToFloat32",
+      "blobSource",
+      "brainpyLegacyKey",
+      "bytesArray",
+      "bytesOf",
+      "bytesSource",
+      "checkLossless",
+      "checkRange",
+      "codecForExtension",
+      "collectSlots",
+      "compareLeaves",
+      "convert",
+      "describeLeaf",
+      "detectFormat",
+      "diff",
+      "elementCount",
+      "entry",
+      "extensionOf",
+      "flattenTree",
+      "float16BitsToNumber",
+      "float16ToFloat32",
+      "float32ToBfloat16",
+      "float32ToFloat16",
+      "formatShape",
+      "fortranToC",
+      "getCodec",
+      "infoOf",
+      "isDType",
+      "isLeaf",
+      "isNdArray",
+      "isStatekitError",
+      "itemSizeOf",
+      "keyOf",
+      "leafKind",
+      "limitsWith",
+      "loadStates",
+      "memorySink",
+      "ndarray",
+      "numberToBfloat16Bits",
+      "numberToFloat16Bits",
+      "openSource",
+      "pyList",
+      "pyStr",
+      "registerCodec",
+      "registry",
+      "saveStates",
+      "sha256Hex",
+      "stateDict",
+      "statesOf",
+      "strArray",
+      "strings",
+      "swapBytesInPlace",
+      "toHex",
+      "toSource",
+      "unflatten",
+      "viewAs",
+      "withContext",
+      "writeChecked",
+      "yieldToEventLoop",
+    ]
+  `);
+});
+
+test('@statekit/core/node exports', () => {
+  expect(Object.keys(node).sort()).toMatchInlineSnapshot(`
+    [
+      "atomicFileSink",
+      "fileSource",
+      "loadStates",
+      "saveStates",
+    ]
+  `);
+});
+
+test('the browser entry never reaches node: modules', () => {
+  const src = path.resolve(import.meta.dirname, '../src');
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = fs.readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/^(?:import|export)[^'"]*from '([^']+)'/gm)) {
+      const spec = m[1]!;
+      expect(spec.startsWith('node:'), `${path.relative(src, file)} imports ${spec}`).toBe(false);
+      if (spec === '@statekit/core/zlib') visit(path.join(src, 'zlib-browser.ts'));
+      if (spec.startsWith('.'))
+        visit(path.resolve(path.dirname(file), spec.replace(/\.js$/, '.ts')));
+    }
+  };
+  visit(path.join(src, 'index.ts'));
+  visit(path.join(src, 'zlib-browser.ts'));
+  expect(seen.size).toBeGreaterThan(15);
+  expect([...seen].some((f) => f.includes(`${path.sep}node${path.sep}`))).toBe(false);
+});
