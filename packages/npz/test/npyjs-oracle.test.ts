@@ -59,7 +59,9 @@ describe('npyjs agrees with us on numpy-written files', () => {
     const theirs = parse(arrayBufferOf(bytes), { convertFloat16: false });
     const mine = await ours(bytes, `${name}.npy`);
     expect(theirs.shape).toEqual([...mine.shape]);
-    expect(npyjsValues(theirs as { data: ArrayLike<unknown> })).toEqual(comparable(mine));
+    expect(npyjsValues(theirs as unknown as { data: ArrayLike<unknown> })).toEqual(
+      comparable(mine),
+    );
   });
 });
 
@@ -79,6 +81,8 @@ describe('npyjs reads what we write', () => {
     const bytes = new Uint8Array(Buffer.concat(chunks));
     const theirs = parse(arrayBufferOf(bytes), { convertFloat16: false });
     expect(theirs.shape).toEqual([...original.shape]);
-    expect(npyjsValues(theirs as { data: ArrayLike<unknown> })).toEqual(comparable(original));
+    expect(npyjsValues(theirs as unknown as { data: ArrayLike<unknown> })).toEqual(
+      comparable(original),
+    );
   });
 });
