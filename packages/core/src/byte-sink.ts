@@ -1,3 +1,5 @@
+import { concatBytes } from './concat-bytes.js';
+
 /**
  * Where a writer puts its bytes, in order. A sink is committed by `close()` (for files: fsync
  * and atomic rename) or discarded by `abort()` (no partial file is left behind).
@@ -18,21 +20,14 @@ export interface MemorySink extends ByteSink {
 /** Makes a {@link MemorySink}. */
 export function memorySink(name = '<memory>'): MemorySink {
   let chunks: Uint8Array[] = [];
-  let total = 0;
   let result: Uint8Array | undefined;
   return {
     name,
     write(chunk) {
       chunks.push(chunk.slice());
-      total += chunk.byteLength;
     },
     async close() {
-      result = new Uint8Array(total);
-      let at = 0;
-      for (const c of chunks) {
-        result.set(c, at);
-        at += c.byteLength;
-      }
+      result = concatBytes(chunks);
       chunks = [];
     },
     async abort() {

@@ -12,6 +12,7 @@ export {
   toSource,
 } from './byte-source.js';
 export type { Codec, CodecDescriptor, Reader, ReadOptions, WriteOptions } from './codec.js';
+export { concatBytes } from './concat-bytes.js';
 export {
   brainpyLegacyKey,
   type ConvertOptions,

@@ -4,6 +4,7 @@
  * export condition.
  */
 import { deflateSync, Inflate, inflateSync, unzlibSync, zlibSync } from 'fflate';
+import { concatBytes } from './concat-bytes.js';
 import { StatekitError } from './errors.js';
 
 let table: Uint32Array | undefined;
@@ -79,12 +80,5 @@ export function inflateRawPrefix(data: Uint8Array, inputBytes = 4096): Uint8Arra
   } catch (cause) {
     throw new StatekitError('corrupt', `deflate stream is damaged: ${String(cause)}`, { cause });
   }
-  const total = parts.reduce((n, p) => n + p.byteLength, 0);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
+  return concatBytes(parts);
 }

@@ -31,6 +31,7 @@ test('@statekit/core exports', () => {
       "codecForExtension",
       "collectSlots",
       "compareLeaves",
+      "concatBytes",
       "convert",
       "describeLeaf",
       "detectFormat",

@@ -3,7 +3,7 @@
  * held twice), then the central directory. ZIP64 records are written exactly when a size,
  * an offset or the member count needs them, so small archives are plain ZIP.
  */
-import type { ByteSink } from '@statekit/core';
+import { type ByteSink, concatBytes } from '@statekit/core';
 import { crc32, deflateRaw } from '@statekit/core/zlib';
 
 const U32_MAX = 0xffffffff;
@@ -55,7 +55,7 @@ export class ZipWriter {
     let data = parts;
     let method = 0;
     if (options.level) {
-      data = [deflateRaw(concat(parts, size), options.level)];
+      data = [deflateRaw(concatBytes(parts), options.level)];
       method = 8;
     }
     const compressedSize = data.reduce((n, p) => n + p.byteLength, 0);
@@ -163,15 +163,4 @@ export class ZipWriter {
     v.setUint32(16, Math.min(cdStart, U32_MAX), true);
     await this.put(end);
   }
-}
-
-function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
 }

@@ -33,9 +33,9 @@ export async function ls(files: string[], options: LsOptions, out: Output): Prom
   let failed = false;
   for (const file of files) {
     try {
-      const listing = await listFile(file, options);
+      const { listing, sizes } = await listFile(file, options);
       if (options.json) out.stdout(JSON.stringify(listing));
-      else printTable(listing, files.length > 1, out);
+      else printTable(listing, sizes, files.length > 1, out);
     } catch (error) {
       failed = true;
       const tag = isStatekitError(error) ? error.tag : 'internal';
@@ -52,11 +52,13 @@ interface Listing {
   file: string;
   format: string;
   entries: JsonEntry[];
-  /** Byte sizes of the entries (for the table; not part of the JSON). */
-  sizes?: number[];
 }
 
-async function listFile(file: string, options: LsOptions): Promise<Listing> {
+/** The JSON listing of a file, and its entries' byte sizes for the table. */
+async function listFile(
+  file: string,
+  options: LsOptions,
+): Promise<{ listing: Listing; sizes: number[] }> {
   const source = fileSource(file);
   try {
     const reader = await openSource(source);
@@ -88,12 +90,10 @@ async function listFile(file: string, options: LsOptions): Promise<Listing> {
         }
         entries.push(e);
       }
-      const listing: Listing = { file, format: reader.format, entries };
-      Object.defineProperty(listing, 'sizes', {
-        value: infos.map((i) => i.byteLength),
-        enumerable: false,
-      });
-      return listing;
+      return {
+        listing: { file, format: reader.format, entries },
+        sizes: infos.map((i) => i.byteLength),
+      };
     } finally {
       await reader.close();
     }
@@ -102,16 +102,16 @@ async function listFile(file: string, options: LsOptions): Promise<Listing> {
   }
 }
 
-function printTable(listing: Listing, withTitle: boolean, out: Output): void {
+function printTable(listing: Listing, sizes: number[], withTitle: boolean, out: Output): void {
   if (withTitle)
     out.stdout(`${listing.file} (${listing.format}, ${listing.entries.length} entries)`);
   const rows = listing.entries.map((e, i) => [
     e.key,
     e.dtype,
-    e.shape.length === 0 && e.value !== undefined && !isArrayDtype(e.dtype)
+    e.shape.length === 0 && e.value !== undefined && !isDType(e.dtype)
       ? 'scalar'
       : formatShape(e.shape),
-    formatSize(listing.sizes?.[i] ?? 0),
+    formatSize(sizes[i] ?? 0),
     ...(e.sha256 ? [e.sha256] : []),
   ]);
   const header = [
@@ -129,8 +129,4 @@ function printTable(listing: Listing, withTitle: boolean, out: Output): void {
       .trimEnd();
   out.stdout(line(header));
   for (const r of rows) out.stdout(line(r));
-}
-
-function isArrayDtype(dtype: string): boolean {
-  return isDType(dtype);
 }
