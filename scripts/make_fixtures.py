@@ -18,8 +18,14 @@ import zipfile
 
 import numpy as np
 
+try:
+    import h5py
+except ImportError:  # the HDF5 fixtures need Debian's python3-h5py
+    h5py = None
+
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test-fixtures')
 NPZ = os.path.join(ROOT, 'npz')
+H5 = os.path.join(ROOT, 'hdf5')
 
 
 def dtype_name(dt):
@@ -215,7 +221,173 @@ def main():
     # Corrupt the deflate stream of member x (data starts after local header + name + zip64 extra).
     z[30 + len('x.npy') + 20 + 40] ^= 0x55
     bad('bad-deflate.npz', bytes(z), 'corrupt', 'damaged deflate stream')
-    print('fixtures written to', NPZ)
+    if h5py is not None:
+        h5_fixtures(np.random.default_rng(20261122))
+    else:
+        print('python3-h5py missing: HDF5 fixtures NOT regenerated', file=sys.stderr)
+    print('fixtures written to', ROOT)
+
+
+def jsonable(v):
+    """An HDF5 attribute value as h5wasm's json_value gives it."""
+    if isinstance(v, bytes):
+        return v.decode('utf-8')
+    if isinstance(v, np.ndarray):
+        return [jsonable(x) for x in v.tolist()]
+    if isinstance(v, (list, tuple)):
+        return [jsonable(x) for x in v]
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def h5_describe(f):
+    """Entries in statekit's walk order: depth first, in each group's link order."""
+    out = []
+
+    def walk(group, prefix):
+        for name in group.keys():
+            path = prefix + [name]
+            link = group.get(name, getlink=True)
+            if isinstance(link, h5py.ExternalLink):
+                out.append({'key': '.'.join(path), 'path': path, 'dtype': 'none', 'shape': [],
+                            'value': None, 'attrs': {'external_link': f'{link.filename}:{link.path}'}})
+                continue
+            obj = group[name]
+            if isinstance(obj, h5py.Group):
+                walk(obj, path)
+                continue
+            e = {'key': '.'.join(path), 'path': path}
+            attrs = {k: jsonable(v) for k, v in obj.attrs.items()}
+            if obj.shape is None:
+                e.update({'dtype': 'none', 'shape': [], 'value': None})
+            elif h5py.check_string_dtype(obj.dtype) and h5py.check_string_dtype(obj.dtype).length is None:
+                values = obj.asstr()[()]
+                if obj.shape == ():
+                    e.update({'dtype': 'str', 'shape': [], 'value': values})
+                else:
+                    a = np.array(values.tolist(), dtype=str)
+                    e.update(describe(e['key'], a))
+                    e['path'] = path
+            else:
+                e.update(describe(e['key'], obj[()] if obj.shape == () else obj[...]))
+                e['path'] = path
+            if attrs:
+                e['attrs'] = attrs
+            out.append(e)
+
+    walk(f, [])
+    return out
+
+
+def write_h5(name, build, **kw):
+    path = os.path.join(H5, name)
+    with h5py.File(path, 'w', **kw) as f:
+        build(f)
+    with h5py.File(path, 'r') as f:
+        sidecar(path, 'hdf5', h5_describe(f))
+
+
+def h5_fixtures(rng):
+    os.makedirs(os.path.join(H5, 'bad'), exist_ok=True)
+    arrays = every_dtype(rng)
+
+    def dtypes(f):
+        for k, v in arrays.items():
+            if v.dtype.kind == 'U':
+                continue  # numpy <U has no HDF5 type; vlen strings below
+            f[k] = v
+        f.create_dataset('vlen_str', data=['E.V', 'spike', '日本', ''], dtype=h5py.string_dtype())
+        f['vlen_scalar'] = 'hello'
+        f['null'] = h5py.Empty('f4')
+        f['float64'].attrs['unit'] = 'mV'
+        f['float64'].attrs['scale'] = 0.5
+        f['int32'].attrs['steps'] = np.arange(3, dtype='i8')
+    write_h5('dtypes.h5', dtypes)
+
+    def big_endian(f):
+        for k in ['int16', 'int32', 'int64', 'uint16', 'uint32', 'uint64', 'float16', 'float32', 'float64']:
+            a = arrays[k]
+            f[k] = a.astype(a.dtype.newbyteorder('>'))
+    write_h5('big-endian.h5', big_endian)
+
+    def layouts(f):
+        data = rng.standard_normal((64, 32)).astype('f4')
+        f.create_dataset('gzip', data=data, chunks=(16, 8), compression='gzip', compression_opts=4)
+        f.create_dataset('shuffle_gzip', data=data, chunks=(16, 32), shuffle=True, compression='gzip')
+        f.create_dataset('fletcher32', data=data, chunks=(32, 32), fletcher32=True)
+        r = f.create_dataset('resizable', data=np.arange(10, dtype='i8'), maxshape=(None,), chunks=(4,))
+        r.resize((13,))
+        r[10:] = [100, 101, 102]
+        space = h5py.h5s.create_simple((4, 3))
+        dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+        dcpl.set_layout(h5py.h5d.COMPACT)
+        dset = h5py.h5d.create(f.id, b'compact', h5py.h5t.NATIVE_INT16, space, dcpl=dcpl)
+        dset.write(h5py.h5s.ALL, h5py.h5s.ALL, np.arange(12, dtype='i2').reshape(4, 3))
+        f.create_dataset('chunked_bool', data=rng.random(100) > 0.5, chunks=(10,), compression='gzip')
+        f.create_dataset('chunked_c16', data=(np.arange(20) * (1 + 1j)), chunks=(5,), compression='gzip')
+    write_h5('layouts.h5', layouts)
+
+    def latest(f):
+        g = f.create_group('order', track_order=True)
+        for k in ['zeta', 'alpha', 'mid']:
+            g[k] = np.array([ord(k[0])], dtype='i4')
+        f['x'] = np.ones(3, dtype='f4')
+    write_h5('latest-track-order.h5', latest, libver='latest', userblock_size=512)
+
+    def links(f):
+        g = f.create_group('net')
+        g.attrs['type'] = 'Network'
+        g['w'] = rng.standard_normal((2, 3))
+        g.create_group('E')['V'] = np.full(4, -65.0, dtype='f4')
+        f['alias_soft'] = h5py.SoftLink('/net/w')
+        f['alias_hard'] = g['w']
+        f['outside'] = h5py.ExternalLink('elsewhere.h5', '/data')
+    write_h5('links.h5', links)
+
+    # BrainPy 2.0-2.1.11 (relative keys, flat root datasets, no duplicates).
+    state = einet(np.random.default_rng(7))
+    write_h5('brainpy-einet.h5', lambda f: [f.create_dataset(k, data=v) for k, v in state.items()])
+
+    # BrainPy 2.2 (absolute keys) with aliases: '+'-joined scalar vlen strings.
+    def brainpy22(f):
+        f['LIF0.V'] = np.linspace(-70, -50, 10, dtype='f4')
+        f['LIF0.spike'] = np.zeros(10, dtype=bool)
+        f['Exp0.g'] = np.ones(10, dtype='f4')
+        f.create_dataset('duplicate_targets', data='+'.join(['LIF0.V', 'Exp0.g']))
+        f.create_dataset('duplicate_keys', data='+'.join(['Proj0.post.V', 'Proj0.syn.g']))
+    write_h5('brainpy-2.2-duplicates.h5', brainpy22)
+
+    # BrainPy 1.1.0: one group per node, a `type` attribute, datasets per variable.
+    def brainpy1(f):
+        for host, n in (('E', 8), ('I', 4)):
+            g = f.create_group(host)
+            for var, dtype in (('V', 'f4'), ('spike', bool)):
+                d = g.create_dataset(var, data=np.zeros(n, dtype=dtype))
+                d.attrs['type'] = 'Variable'
+    write_h5('brainpy-1.x-groups.h5', brainpy1)
+
+    # Damaged files.
+    with open(os.path.join(H5, 'dtypes.h5'), 'rb') as f:
+        good = f.read()
+    def bad_h5(name, data, tag, why):
+        path = os.path.join(H5, 'bad', name)
+        with open(path, 'wb') as f:
+            f.write(data)
+        with open(path + '.expected.json', 'w') as f:
+            json.dump({'error': tag, 'why': why}, f, indent=1)
+            f.write('\n')
+    bad_h5('truncated.h5', good[: len(good) // 3], 'corrupt', 'cut to a third')
+    sig = bytearray(good)
+    sig[1] ^= 0xFF
+    bad_h5('bad-signature.h5', bytes(sig), 'format', 'signature damaged')
+    bad_h5('not-hdf5.h5', b'just some text, not HDF5\n' * 8, 'format', 'not HDF5')
+    with open(os.path.join(H5, 'layouts.h5'), 'rb') as f:
+        lay = bytearray(f.read())
+    with h5py.File(os.path.join(H5, 'layouts.h5'), 'r') as f:
+        offset = f['fletcher32'].id.get_chunk_info(0).byte_offset
+    lay[offset + 100] ^= 0x5A
+    bad_h5('fletcher32-mismatch.h5', bytes(lay), 'corrupt', 'a chunk byte flipped under a Fletcher-32 checksum')
 
 
 if __name__ == '__main__':

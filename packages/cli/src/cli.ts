@@ -10,7 +10,7 @@ export const USAGE = `usage:
   statekit convert IN OUT [--format F] [--overwrite] [--allow-lossy] [--compress] [--brainpy-keys]
   statekit diff A B [--rtol R] [--atol A]
 
-Formats: npz, npy (by magic bytes, then extension).
+Formats: npz, npy, hdf5 (by magic bytes, then extension).
 --compress deflates npz members; --brainpy-keys renames BrainPy 2.0's E--V keys to E.V.
 Exit codes: 0 success, 1 a file failed or files differ, 2 bad usage.`;
 

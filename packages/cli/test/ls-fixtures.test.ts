@@ -3,10 +3,13 @@ import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { badFixtures, cli, fixtures } from './helpers.js';
 
-describe("statekit ls --json --sha256 gives numpy's checksums", () => {
-  const files = fixtures('npz');
-  test('there are fixtures for every dtype', () => {
-    expect(files.length).toBeGreaterThan(40);
+describe.each([
+  ['npz', 'numpy', 40],
+  ['hdf5', 'h5py', 7],
+])("ls --json --sha256 on %s fixtures gives %s's checksums", (format, _library, least) => {
+  const files = fixtures(format);
+  test('there are fixtures for every case', () => {
+    expect(files.length).toBeGreaterThan(least);
   });
   test.each(files.map((f) => [path.basename(f), f]))('%s', async (_name, file) => {
     const expected = JSON.parse(fs.readFileSync(`${file}.expected.json`, 'utf8'));
@@ -18,14 +21,17 @@ describe("statekit ls --json --sha256 gives numpy's checksums", () => {
 });
 
 describe('malformed files give an error line and exit 1', () => {
-  test.each(badFixtures('npz').map((b) => [path.basename(b.file), b]))('%s', async (_name, bad) => {
-    const { code, stdout } = await cli('ls', '--json', '--sha256', bad.file);
-    expect(code).toBe(1);
-    const line = JSON.parse(stdout[0]!);
-    expect(line.file).toBe(bad.file);
-    expect(line.error.tag, line.error.message).toBe(bad.tag);
-    expect(line.error.message).toContain(bad.file);
-  });
+  test.each([...badFixtures('npz'), ...badFixtures('hdf5')].map((b) => [path.basename(b.file), b]))(
+    '%s',
+    async (_name, bad) => {
+      const { code, stdout } = await cli('ls', '--json', '--sha256', bad.file);
+      expect(code).toBe(1);
+      const line = JSON.parse(stdout[0]!);
+      expect(line.file).toBe(bad.file);
+      expect(line.error.tag, line.error.message).toBe(bad.tag);
+      expect(line.error.message).toContain(bad.file);
+    },
+  );
 
   test('the other files are still listed', async () => {
     const [bad] = badFixtures('npz');

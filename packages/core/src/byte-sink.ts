@@ -6,6 +6,12 @@ import { concatBytes } from './concat-bytes.js';
  */
 export interface ByteSink {
   readonly name: string;
+  /**
+   * The file on disk the bytes go to before commit (an atomic sink's temporary file), when
+   * there is one: a codec whose library writes files by path (h5wasm) may write it there
+   * directly instead of calling `write`, and `close()` then commits it as usual.
+   */
+  readonly path?: string;
   /** Appends bytes. The sink may keep a reference until the returned promise settles. */
   write(chunk: Uint8Array): Promise<void> | void;
   close(): Promise<void>;

@@ -9,6 +9,11 @@ export interface ByteSource {
   /** Shown in error messages (a path, a URL, a file name). */
   readonly name: string;
   readonly size: number;
+  /**
+   * The file on disk behind this source, when there is one: codecs whose library opens files
+   * by path (h5wasm) use it instead of copying the bytes.
+   */
+  readonly path?: string;
   read(offset: number, length: number): Promise<Uint8Array>;
   /** Releases file handles; reading after close is an error. */
   close(): Promise<void>;

@@ -51,8 +51,11 @@ export function codecForExtension(path: string): CodecDescriptor | undefined {
   return undefined;
 }
 
-/** How many leading bytes {@link detectFormat} reads. */
-export const SNIFF_BYTES = 512;
+/**
+ * How many leading bytes {@link detectFormat} reads: enough to see an HDF5 signature behind a
+ * user block of up to 2048 bytes (MAT v7.3 files have a 512-byte one).
+ */
+export const SNIFF_BYTES = 2056;
 
 /**
  * Detects a source's format: by magic bytes first, by the name's extension second. A file

@@ -10,7 +10,7 @@ import {
 } from '@statekit/core';
 import { fileSource } from '@statekit/core/node';
 import { formatSize } from '../format-size.js';
-import { scalarValue, textArrayValue } from '../json-value.js';
+import { jsonNumber, scalarValue, textArrayValue } from '../json-value.js';
 import type { Output } from '../output.js';
 
 export interface LsOptions {
@@ -26,6 +26,8 @@ interface JsonEntry {
   shape: readonly number[];
   sha256?: string;
   value?: unknown;
+  /** Format metadata (HDF5 attributes, external links), when there is any. */
+  attrs?: Record<string, unknown>;
 }
 
 /** Lists each file; returns the exit code (1 when any file failed). */
@@ -88,6 +90,7 @@ async function listFile(
             e.value = scalarValue(value);
           }
         }
+        if (info.attrs && Object.keys(info.attrs).length > 0) e.attrs = jsonAttrs(info.attrs);
         entries.push(e);
       }
       return {
@@ -129,4 +132,15 @@ function printTable(listing: Listing, sizes: number[], withTitle: boolean, out: 
       .trimEnd();
   out.stdout(line(header));
   for (const r of rows) out.stdout(line(r));
+}
+
+/** Attribute values as JSON: bigints as numbers (strings beyond 2^53), typed arrays as lists. */
+function jsonAttrs(attrs: Record<string, unknown>): Record<string, unknown> {
+  const convert = (v: unknown): unknown => {
+    if (typeof v === 'bigint' || typeof v === 'number') return jsonNumber(v);
+    if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<unknown>, convert);
+    if (Array.isArray(v)) return v.map(convert);
+    return v;
+  };
+  return Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, convert(v)]));
 }

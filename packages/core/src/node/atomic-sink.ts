@@ -60,6 +60,7 @@ export function atomicFileSink(path: string, options: FileSinkOptions = {}): Byt
 
   return {
     name: path,
+    path: tmp,
     write(chunk) {
       if (!open) throw new StatekitError('io', 'write after close', { file: path });
       try {

@@ -78,6 +78,7 @@ export function fileSource(path: string): ByteSource {
 
   return {
     name: path,
+    path,
     size,
     async read(offset, length) {
       if (closed) throw new StatekitError('io', 'read after close', { file: path });

@@ -1,0 +1,26 @@
+import type * as H5 from 'h5wasm';
+
+/** The loaded h5wasm library: its high-level API and the emscripten module. */
+export interface H5Lib {
+  h5wasm: typeof H5;
+  Module: Awaited<typeof H5.ready>;
+}
+
+/** A file h5wasm can open by path, and what to do when done with it. */
+export interface LocalFile {
+  path: string;
+  /** Releases temporary copies (bytes sources, browser MEMFS). */
+  cleanup(): void;
+}
+
+/** How one build (Node or browser) of h5wasm is reached and fed files. */
+export interface H5Platform {
+  load(): Promise<H5Lib>;
+  /** A path h5wasm can read `bytes`/`path` from. */
+  readable(lib: H5Lib, source: { path?: string; bytes(): Promise<Uint8Array> }): Promise<LocalFile>;
+  /** A path h5wasm can write to, and how to get the bytes back when the sink has no path. */
+  writable(
+    lib: H5Lib,
+    sinkPath: string | undefined,
+  ): { path: string; bytes(): Uint8Array; cleanup(): void };
+}

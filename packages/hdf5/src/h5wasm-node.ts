@@ -1,0 +1,44 @@
+/** h5wasm's Node build: files on disk are opened in place (NODERAWFS), never copied to the heap. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as nodePath from 'node:path';
+import type { H5Lib, H5Platform } from './h5wasm-api.js';
+
+let loaded: Promise<H5Lib> | undefined;
+
+function temp(name: string): string {
+  return nodePath.join(
+    os.tmpdir(),
+    `statekit-h5-${process.pid}-${Math.random().toString(36).slice(2)}-${name}`,
+  );
+}
+
+export const platform: H5Platform = {
+  load() {
+    loaded ??= (async () => {
+      // The namespace, not the default export: only it has ExternalLink and BrokenSoftLink.
+      const h5wasm = await import('h5wasm/node');
+      const Module = await h5wasm.ready;
+      // Without it HDF5 prints HDF5-DIAG to stderr and returns normally.
+      Module.activate_throwing_error_handler();
+      return { h5wasm: h5wasm as unknown as H5Lib['h5wasm'], Module };
+    })();
+    return loaded;
+  },
+  async readable(_lib, source) {
+    if (source.path !== undefined) return { path: source.path, cleanup() {} };
+    const path = temp('read.h5');
+    fs.writeFileSync(path, await source.bytes());
+    return { path, cleanup: () => fs.rmSync(path, { force: true }) };
+  },
+  writable(_lib, sinkPath) {
+    const path = sinkPath ?? temp('write.h5');
+    return {
+      path,
+      bytes: () => new Uint8Array(fs.readFileSync(path)),
+      cleanup: () => {
+        if (sinkPath === undefined) fs.rmSync(path, { force: true });
+      },
+    };
+  },
+};

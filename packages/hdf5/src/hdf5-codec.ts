@@ -1,0 +1,11 @@
+import type { Codec } from '@statekit/core';
+import { openHdf5 } from './hdf5-reader.js';
+import { hdf5Lossiness, writeHdf5 } from './hdf5-writer.js';
+
+/** The HDF5 codec (h5wasm is loaded on first use). */
+export const hdf5CodecImpl: Codec = {
+  name: 'hdf5',
+  open: openHdf5,
+  lossiness: hdf5Lossiness,
+  write: writeHdf5,
+};

@@ -1,0 +1,283 @@
+import {
+  type Attrs,
+  type ByteSource,
+  Complex,
+  type Entry,
+  type EntryInfo,
+  elementCount,
+  entry,
+  isDType,
+  type Leaf,
+  type NdArray,
+  ndarray,
+  type Reader,
+  type ReadOptions,
+  StatekitError,
+  strArray,
+  viewAs,
+  withContext,
+} from '@statekit/core';
+import type { Dataset, Group, File as H5File, Metadata } from 'h5wasm';
+import { platform } from '#h5wasm';
+import { DTYPE_ATTR, type Mapped, mapType, STORED_AS } from './h5-types.js';
+import type { H5Lib } from './h5wasm-api.js';
+
+/** Datasets larger than this are read in hyperslabs, so no allocation nears the 2 GiB heap. */
+export const SLAB_BYTES = 256 << 20;
+/** Deeper group nesting is refused (it also cuts cycles made with soft links to ancestors). */
+const MAX_DEPTH = 64;
+
+interface Node {
+  path: string[];
+  h5path: string;
+  dataset?: Dataset;
+  external?: string;
+}
+
+/** The HDF5 signature, at offset 0 or after a user block of 512, 1024, 2048... bytes. */
+export const HDF5_SIGNATURE = Uint8Array.of(0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a);
+
+/** Offset of the HDF5 signature in `head`, or -1. */
+export function signatureOffset(head: Uint8Array): number {
+  for (let at = 0; at + 8 <= head.length; at = at === 0 ? 512 : at * 2) {
+    if (HDF5_SIGNATURE.every((b, i) => head[at + i] === b)) return at;
+  }
+  return -1;
+}
+
+/** JSON-able attribute values of an object. */
+function attributesOf(obj: Dataset | Group): Attrs {
+  const out: Attrs = {};
+  for (const [name, attr] of Object.entries(obj.attrs)) {
+    try {
+      out[name] = attr.json_value;
+    } catch {
+      out[name] = null; // a type h5wasm cannot decode; the rest of the attributes still show
+    }
+  }
+  return out;
+}
+
+function walk(lib: H5Lib, group: Group, prefix: string[], out: Node[], depth: number): void {
+  if (depth > MAX_DEPTH) {
+    throw new StatekitError('limit', `groups nested deeper than ${MAX_DEPTH} (a link cycle?)`, {
+      key: prefix.join('.'),
+    });
+  }
+  for (const name of group.keys()) {
+    const child = group.get(name);
+    const path = [...prefix, name];
+    const h5path = `/${path.join('/')}`;
+    if (child instanceof lib.h5wasm.Group) walk(lib, child, path, out, depth + 1);
+    else if (child instanceof lib.h5wasm.Dataset) out.push({ path, h5path, dataset: child });
+    else if (child instanceof lib.h5wasm.ExternalLink)
+      out.push({ path, h5path, external: `${child.filename}:${child.obj_path}` });
+    else if (child instanceof lib.h5wasm.BrokenSoftLink)
+      out.push({ path, h5path, external: `broken soft link to ${child.target}` });
+    // Named datatypes hold no state.
+  }
+}
+
+/** What statekit makes of a dataset's type, honouring its own `statekit_dtype` convention. */
+function resolve(meta: Metadata, attrs: Attrs): Mapped & { scalarLeaf?: string } {
+  const mapped = mapType(meta);
+  const tag = attrs[DTYPE_ATTR];
+  if (typeof tag !== 'string' || mapped.kind !== 'array') return mapped;
+  const scalar = /^python:(float|int|bool|complex)$/.exec(tag);
+  if (scalar) return { ...mapped, scalarLeaf: scalar[1]! };
+  if (isDType(tag) && STORED_AS[tag] === mapped.dtype)
+    return { kind: 'array', dtype: tag, itemSize: mapped.itemSize };
+  const str = /^<U(\d+)$/.exec(tag);
+  if (str && mapped.dtype === 'bytes' && elementCount(meta.shape ?? []) === 0) {
+    return { kind: 'array', dtype: 'str', itemSize: 4 * Number(str[1]) };
+  }
+  if (str) return mapped; // the width of vlen strings, applied on read
+  return mapped;
+}
+
+/** Reads a dataset's raw bytes (little-endian after HDF5's conversion), in hyperslabs. */
+function readRaw(lib: H5Lib, file: H5File, h5path: string, meta: Metadata): Uint8Array {
+  const { Module } = lib;
+  const shape = meta.shape ?? [];
+  const total = meta.total_size * meta.size;
+  const out = new Uint8Array(total);
+  if (total === 0) return out;
+  const rowBytes = shape.length === 0 ? total : total / Math.max(shape[0]!, 1);
+  const rowsPerSlab = shape.length === 0 ? 1 : Math.max(1, Math.floor(SLAB_BYTES / rowBytes));
+  const rows = shape.length === 0 ? 1 : shape[0]!;
+  const slabBytes = Math.min(total, rowsPerSlab * rowBytes);
+  const ptr = Module._malloc(slabBytes);
+  if (!ptr) throw new StatekitError('limit', `cannot allocate ${slabBytes} bytes in the wasm heap`);
+  try {
+    for (let row = 0; row < rows; row += rowsPerSlab) {
+      const n = Math.min(rowsPerSlab, rows - row);
+      if (shape.length === 0 || (row === 0 && n === rows)) {
+        Module.get_dataset_data(file.file_id, h5path, null, null, null, BigInt(ptr));
+      } else {
+        const count = [BigInt(n), ...shape.slice(1).map(BigInt)];
+        const offset = [BigInt(row), ...shape.slice(1).map(() => 0n)];
+        Module.get_dataset_data(file.file_id, h5path, count, offset, null, BigInt(ptr));
+      }
+      const bytes = n * rowBytes;
+      out.set(Module.HEAPU8.subarray(ptr, ptr + bytes), row * rowBytes);
+    }
+  } finally {
+    Module._free(ptr);
+  }
+  return out;
+}
+
+function leafOf(lib: H5Lib, file: H5File, node: Node, meta: Metadata, attrs: Attrs): Leaf {
+  const mapped = resolve(meta, attrs);
+  if (mapped.kind === 'null') return null;
+  if (mapped.kind === 'vlen-string') {
+    const value = node.dataset!.value as string | string[];
+    if (typeof value === 'string') return value;
+    const tag = /^<U(\d+)$/.exec(String(attrs[DTYPE_ATTR] ?? ''));
+    return strArray(value, meta.shape ?? [value.length], tag ? Number(tag[1]) : undefined);
+  }
+  const raw = readRaw(lib, file, node.h5path, meta);
+  const shape = meta.shape ?? [];
+  const array = ndarray(mapped.dtype, shape, viewAs(mapped.dtype, raw), mapped.itemSize) as NdArray;
+  if (mapped.scalarLeaf && shape.length === 0) {
+    const v = array.data[0];
+    if (mapped.scalarLeaf === 'float') return Number(v);
+    if (mapped.scalarLeaf === 'int') return BigInt(v as bigint);
+    if (mapped.scalarLeaf === 'bool') return v !== 0;
+    if (mapped.scalarLeaf === 'complex' && array.dtype === 'complex128') {
+      return new Complex(array.data[0] as number, array.data[1] as number);
+    }
+  }
+  return array;
+}
+
+function infoOf(node: Node, meta: Metadata | undefined, attrs: Attrs): EntryInfo {
+  const base = { key: node.path.join('.'), path: node.path };
+  if (!meta)
+    return {
+      ...base,
+      kind: 'scalar',
+      dtype: 'none',
+      shape: [],
+      byteLength: 0,
+      attrs: { external_link: node.external },
+    };
+  const withAttrs = Object.keys(attrs).length > 0 ? { ...base, attrs } : base;
+  const mapped = resolve(meta, attrs);
+  const shape = meta.shape ?? [];
+  if (mapped.kind === 'null')
+    return { ...withAttrs, kind: 'scalar', dtype: 'none', shape: [], byteLength: 0 };
+  if (mapped.kind === 'vlen-string') {
+    if (shape.length === 0)
+      return { ...withAttrs, kind: 'scalar', dtype: 'str', shape: [], byteLength: 0 };
+    return { ...withAttrs, kind: 'array', dtype: 'str', shape, byteLength: 0 };
+  }
+  if (mapped.scalarLeaf && shape.length === 0) {
+    const dtype = mapped.scalarLeaf as 'float' | 'int' | 'bool' | 'complex';
+    return { ...withAttrs, kind: 'scalar', dtype, shape: [], byteLength: mapped.itemSize };
+  }
+  return {
+    ...withAttrs,
+    kind: 'array',
+    dtype: mapped.dtype,
+    shape,
+    byteLength: elementCount(shape) * mapped.itemSize,
+  };
+}
+
+/**
+ * Opens an HDF5 file. In Node a file on disk is opened in place; other sources are copied to
+ * a temporary file (browsers: MEMFS). Throws `format` for non-HDF5 bytes, `corrupt` when HDF5
+ * cannot open it.
+ */
+export async function openHdf5(source: ByteSource, _options: ReadOptions = {}): Promise<Reader> {
+  const lib = await platform.load();
+  const head = await source.read(0, Math.min(source.size, 2056));
+  if (signatureOffset(head) < 0)
+    throw new StatekitError('format', 'not an HDF5 file (no signature)', { file: source.name });
+  const local = await platform.readable(lib, {
+    path: source.path,
+    bytes: () => source.read(0, source.size),
+  });
+  let file: H5File;
+  try {
+    file = new lib.h5wasm.File(local.path, 'r');
+  } catch (cause) {
+    local.cleanup();
+    throw new StatekitError('corrupt', `HDF5 cannot open the file: ${messageOf(cause)}`, {
+      file: source.name,
+      cause,
+    });
+  }
+  const guard = <T>(node: Node | undefined, work: () => T): T => {
+    try {
+      return work();
+    } catch (cause) {
+      if (cause instanceof StatekitError)
+        throw withContext(cause, source.name, node?.path.join('.'));
+      throw new StatekitError('corrupt', `HDF5: ${messageOf(cause)}`, {
+        file: source.name,
+        key: node?.path.join('.'),
+        cause,
+      });
+    }
+  };
+  const nodes: Node[] = [];
+  try {
+    guard(undefined, () => walk(lib, file, [], nodes, 0));
+  } catch (error) {
+    file.close();
+    local.cleanup();
+    throw error;
+  }
+  const metaOf = (node: Node): { meta?: Metadata; attrs: Attrs } =>
+    node.dataset
+      ? { meta: node.dataset.metadata, attrs: attributesOf(node.dataset) }
+      : { attrs: {} };
+  const byKey = new Map(nodes.map((n) => [n.path.join('.'), n]));
+  let closed = false;
+  return {
+    format: 'hdf5',
+    async list() {
+      return nodes.map((n) =>
+        guard(n, () => {
+          const { meta, attrs } = metaOf(n);
+          return infoOf(n, meta, attrs);
+        }),
+      );
+    },
+    async *read(keys) {
+      let wanted = nodes;
+      if (keys) {
+        for (const k of keys) {
+          if (!byKey.has(k))
+            throw new StatekitError('format', 'no such dataset in the file', {
+              file: source.name,
+              key: k,
+            });
+        }
+        const set = new Set(keys);
+        wanted = nodes.filter((n) => set.has(n.path.join('.')));
+      }
+      for (const n of wanted) {
+        yield guard(n, (): Entry => {
+          const { meta, attrs } = metaOf(n);
+          if (!meta) return entry(n.path, null, { external_link: n.external });
+          const value = leafOf(lib, file, n, meta, attrs);
+          return Object.keys(attrs).length > 0 ? entry(n.path, value, attrs) : entry(n.path, value);
+        });
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      file.close();
+      local.cleanup();
+    },
+  };
+}
+
+function messageOf(cause: unknown): string {
+  const text = cause instanceof Error ? cause.message : String(cause);
+  return text.split('\n')[0]!.slice(0, 300);
+}

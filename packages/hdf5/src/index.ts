@@ -1,0 +1,23 @@
+/**
+ * @statekit/hdf5: HDF5 files (h5py, BrainPy `.h5`) on h5wasm. Register with
+ * `registerCodec(hdf5)` from `@statekit/core`; h5wasm itself loads on first use.
+ */
+import type { CodecDescriptor } from '@statekit/core';
+
+/** Offset of the HDF5 signature (0, or after a 512/1024/2048-byte user block), or -1. */
+function signatureAt(head: Uint8Array): number {
+  const sig = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+  for (const at of [0, 512, 1024, 2048]) if (sig.every((b, i) => head[at + i] === b)) return at;
+  return -1;
+}
+
+/** The HDF5 codec descriptor (`.h5`, `.hdf5`; detected by the HDF5 signature). */
+export const hdf5: CodecDescriptor = {
+  name: 'hdf5',
+  extensions: ['.h5', '.hdf5', '.he5'],
+  sniff: (head) => signatureAt(head) >= 0,
+  load: async () => (await import('./hdf5-codec.js')).hdf5CodecImpl,
+};
+
+export { DTYPE_ATTR } from './h5-types.js';
+export type { Hdf5WriteOptions } from './hdf5-writer.js';
