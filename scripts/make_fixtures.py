@@ -65,9 +65,12 @@ def describe(key, a):
     return e
 
 
-def sidecar(path, fmt, entries):
+def sidecar(path, fmt, entries, groups=None):
     with open(path + '.expected.json', 'w') as f:
-        json.dump({'format': fmt, 'entries': entries}, f, indent=1)
+        listing = {'format': fmt, 'entries': entries}
+        if groups:
+            listing['groups'] = groups
+        json.dump(listing, f, indent=1)
         f.write('\n')
 
 
@@ -280,12 +283,30 @@ def h5_describe(f):
     return out
 
 
+def h5_groups(f):
+    """Groups with attributes, root first, in statekit's walk order."""
+    out = []
+
+    def walk(group, prefix):
+        attrs = {k: jsonable(v) for k, v in group.attrs.items()}
+        if attrs:
+            out.append({'path': prefix, 'attrs': attrs})
+        for name in group.keys():
+            if isinstance(group.get(name, getlink=True), h5py.ExternalLink):
+                continue
+            if isinstance(group[name], h5py.Group):
+                walk(group[name], prefix + [name])
+
+    walk(f, [])
+    return out
+
+
 def write_h5(name, build, **kw):
     path = os.path.join(H5, name)
     with h5py.File(path, 'w', **kw) as f:
         build(f)
     with h5py.File(path, 'r') as f:
-        sidecar(path, 'hdf5', h5_describe(f))
+        sidecar(path, 'hdf5', h5_describe(f), h5_groups(f))
 
 
 def h5_fixtures(rng):
@@ -336,6 +357,8 @@ def h5_fixtures(rng):
     write_h5('latest-track-order.h5', latest, libver='latest', userblock_size=512)
 
     def links(f):
+        f.attrs['creator'] = 'statekit fixtures'
+        f.attrs['version'] = np.array([2, 2, 4])
         g = f.create_group('net')
         g.attrs['type'] = 'Network'
         g['w'] = rng.standard_normal((2, 3))

@@ -1,6 +1,6 @@
 import type { ByteSink } from './byte-sink.js';
 import type { ByteSource } from './byte-source.js';
-import type { Entry, EntryInfo } from './entry.js';
+import type { Attrs, Entry, EntryInfo } from './entry.js';
 import type { Limits } from './limits.js';
 
 /** Options every reader accepts. */
@@ -8,6 +8,8 @@ export interface ReadOptions {
   limits?: Partial<Limits>;
   /** Verify checksums where the format has them (default true). */
   verify?: boolean;
+  /** Format-specific options, keyed by codec name, e.g. `{ hdf5: { slabBytes } }`. */
+  [codec: string]: unknown;
 }
 
 /** Options every writer accepts; codecs extend this with their own. */
@@ -29,7 +31,18 @@ export interface Reader {
    * the file lacks is a `format` StatekitError. Values may be views onto the file's bytes.
    */
   read(keys?: readonly string[]): AsyncIterable<Entry>;
+  /**
+   * Groups that carry metadata (HDF5 group and root attributes), for formats that have
+   * groups; `path` is `[]` for the root.
+   */
+  groups?(): Promise<GroupInfo[]>;
   close(): Promise<void>;
+}
+
+/** A group of a nested format and its attributes. */
+export interface GroupInfo {
+  readonly path: readonly string[];
+  readonly attrs: Attrs;
 }
 
 /** What a codec says before it is loaded: enough to detect its files. */

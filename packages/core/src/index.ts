@@ -11,7 +11,14 @@ export {
   type SourceLike,
   toSource,
 } from './byte-source.js';
-export type { Codec, CodecDescriptor, Reader, ReadOptions, WriteOptions } from './codec.js';
+export type {
+  Codec,
+  CodecDescriptor,
+  GroupInfo,
+  Reader,
+  ReadOptions,
+  WriteOptions,
+} from './codec.js';
 export { concatBytes } from './concat-bytes.js';
 export {
   brainpyLegacyKey,

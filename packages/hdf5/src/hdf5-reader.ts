@@ -6,6 +6,7 @@ import {
   type EntryInfo,
   elementCount,
   entry,
+  type GroupInfo,
   isDType,
   type Leaf,
   type NdArray,
@@ -58,17 +59,26 @@ function attributesOf(obj: Dataset | Group): Attrs {
   return out;
 }
 
-function walk(lib: H5Lib, group: Group, prefix: string[], out: Node[], depth: number): void {
+function walk(
+  lib: H5Lib,
+  group: Group,
+  prefix: string[],
+  out: Node[],
+  groups: GroupInfo[],
+  depth: number,
+): void {
   if (depth > MAX_DEPTH) {
     throw new StatekitError('limit', `groups nested deeper than ${MAX_DEPTH} (a link cycle?)`, {
       key: prefix.join('.'),
     });
   }
+  const attrs = attributesOf(group);
+  if (Object.keys(attrs).length > 0) groups.push({ path: prefix, attrs });
   for (const name of group.keys()) {
     const child = group.get(name);
     const path = [...prefix, name];
     const h5path = `/${path.join('/')}`;
-    if (child instanceof lib.h5wasm.Group) walk(lib, child, path, out, depth + 1);
+    if (child instanceof lib.h5wasm.Group) walk(lib, child, path, out, groups, depth + 1);
     else if (child instanceof lib.h5wasm.Dataset) out.push({ path, h5path, dataset: child });
     else if (child instanceof lib.h5wasm.ExternalLink)
       out.push({ path, h5path, external: `${child.filename}:${child.obj_path}` });
@@ -96,18 +106,25 @@ function resolve(meta: Metadata, attrs: Attrs): Mapped & { scalarLeaf?: string }
 }
 
 /** Reads a dataset's raw bytes (little-endian after HDF5's conversion), in hyperslabs. */
-function readRaw(lib: H5Lib, file: H5File, h5path: string, meta: Metadata): Uint8Array {
+function readRaw(
+  lib: H5Lib,
+  file: H5File,
+  h5path: string,
+  meta: Metadata,
+  slabBytes: number,
+): Uint8Array {
   const { Module } = lib;
   const shape = meta.shape ?? [];
   const total = meta.total_size * meta.size;
   const out = new Uint8Array(total);
   if (total === 0) return out;
   const rowBytes = shape.length === 0 ? total : total / Math.max(shape[0]!, 1);
-  const rowsPerSlab = shape.length === 0 ? 1 : Math.max(1, Math.floor(SLAB_BYTES / rowBytes));
+  const rowsPerSlab = shape.length === 0 ? 1 : Math.max(1, Math.floor(slabBytes / rowBytes));
   const rows = shape.length === 0 ? 1 : shape[0]!;
-  const slabBytes = Math.min(total, rowsPerSlab * rowBytes);
-  const ptr = Module._malloc(slabBytes);
-  if (!ptr) throw new StatekitError('limit', `cannot allocate ${slabBytes} bytes in the wasm heap`);
+  const bufferBytes = Math.min(total, rowsPerSlab * rowBytes);
+  const ptr = Module._malloc(bufferBytes);
+  if (!ptr)
+    throw new StatekitError('limit', `cannot allocate ${bufferBytes} bytes in the wasm heap`);
   try {
     for (let row = 0; row < rows; row += rowsPerSlab) {
       const n = Math.min(rowsPerSlab, rows - row);
@@ -116,7 +133,9 @@ function readRaw(lib: H5Lib, file: H5File, h5path: string, meta: Metadata): Uint
       } else {
         const count = [BigInt(n), ...shape.slice(1).map(BigInt)];
         const offset = [BigInt(row), ...shape.slice(1).map(() => 0n)];
-        Module.get_dataset_data(file.file_id, h5path, count, offset, null, BigInt(ptr));
+        // h5wasm's binding needs explicit strides whenever count and offset are given.
+        const strides = count.map(() => 1n);
+        Module.get_dataset_data(file.file_id, h5path, count, offset, strides, BigInt(ptr));
       }
       const bytes = n * rowBytes;
       out.set(Module.HEAPU8.subarray(ptr, ptr + bytes), row * rowBytes);
@@ -127,7 +146,14 @@ function readRaw(lib: H5Lib, file: H5File, h5path: string, meta: Metadata): Uint
   return out;
 }
 
-function leafOf(lib: H5Lib, file: H5File, node: Node, meta: Metadata, attrs: Attrs): Leaf {
+function leafOf(
+  lib: H5Lib,
+  file: H5File,
+  node: Node,
+  meta: Metadata,
+  attrs: Attrs,
+  slabBytes: number,
+): Leaf {
   const mapped = resolve(meta, attrs);
   if (mapped.kind === 'null') return null;
   if (mapped.kind === 'vlen-string') {
@@ -136,7 +162,7 @@ function leafOf(lib: H5Lib, file: H5File, node: Node, meta: Metadata, attrs: Att
     const tag = /^<U(\d+)$/.exec(String(attrs[DTYPE_ATTR] ?? ''));
     return strArray(value, meta.shape ?? [value.length], tag ? Number(tag[1]) : undefined);
   }
-  const raw = readRaw(lib, file, node.h5path, meta);
+  const raw = readRaw(lib, file, node.h5path, meta, slabBytes);
   const shape = meta.shape ?? [];
   const array = ndarray(mapped.dtype, shape, viewAs(mapped.dtype, raw), mapped.itemSize) as NdArray;
   if (mapped.scalarLeaf && shape.length === 0) {
@@ -190,7 +216,8 @@ function infoOf(node: Node, meta: Metadata | undefined, attrs: Attrs): EntryInfo
  * a temporary file (browsers: MEMFS). Throws `format` for non-HDF5 bytes, `corrupt` when HDF5
  * cannot open it.
  */
-export async function openHdf5(source: ByteSource, _options: ReadOptions = {}): Promise<Reader> {
+export async function openHdf5(source: ByteSource, options: ReadOptions = {}): Promise<Reader> {
+  const slabBytes = (options.hdf5 as { slabBytes?: number } | undefined)?.slabBytes ?? SLAB_BYTES;
   const lib = await platform.load();
   const head = await source.read(0, Math.min(source.size, 2056));
   if (signatureOffset(head) < 0)
@@ -223,8 +250,9 @@ export async function openHdf5(source: ByteSource, _options: ReadOptions = {}): 
     }
   };
   const nodes: Node[] = [];
+  const groups: GroupInfo[] = [];
   try {
-    guard(undefined, () => walk(lib, file, [], nodes, 0));
+    guard(undefined, () => walk(lib, file, [], nodes, groups, 0));
   } catch (error) {
     file.close();
     local.cleanup();
@@ -263,10 +291,13 @@ export async function openHdf5(source: ByteSource, _options: ReadOptions = {}): 
         yield guard(n, (): Entry => {
           const { meta, attrs } = metaOf(n);
           if (!meta) return entry(n.path, null, { external_link: n.external });
-          const value = leafOf(lib, file, n, meta, attrs);
+          const value = leafOf(lib, file, n, meta, attrs, slabBytes);
           return Object.keys(attrs).length > 0 ? entry(n.path, value, attrs) : entry(n.path, value);
         });
       }
+    },
+    async groups() {
+      return groups;
     },
     async close() {
       if (closed) return;

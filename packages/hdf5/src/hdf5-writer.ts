@@ -23,7 +23,18 @@ export interface Hdf5WriteOptions {
   layout?: 'paths' | 'flat' | 'groups';
   /** gzip level 1-9 for array datasets (chunked by h5wasm); off by default. */
   gzip?: number;
+  /**
+   * Arrays larger than this are written as chunked datasets, slab by slab, so no single copy
+   * into the 2 GiB wasm heap is needed (default 256 MiB; this is also how files over 4 GiB are
+   * written).
+   */
+  slabBytes?: number;
 }
+
+/** Default slab size for large writes. */
+export const WRITE_SLAB_BYTES = 256 << 20;
+/** Target chunk size of datasets written in slabs. */
+const CHUNK_BYTES = 4 << 20;
 
 /** Why HDF5 (as statekit writes it) cannot hold an entry exactly. */
 export function hdf5Lossiness(info: EntryInfo): string[] {
@@ -53,23 +64,64 @@ function deinterleave(data: Float32Array | Float64Array): Map<string, Float32Arr
 }
 
 /** Writes one entry's value as a dataset; returns the attributes it needs beyond the entry's. */
+/**
+ * Writes a numeric array either in one piece or, beyond `slabBytes`, as a chunked dataset
+ * grown to its shape and filled slab by slab along the first axis.
+ */
+function writeNumeric(
+  file: H5File,
+  name: string,
+  data: NdArray['data'],
+  shape: number[],
+  gzip: number | undefined,
+  slabBytes: number,
+): void {
+  const compression = gzip ? { compression: gzip } : {};
+  if (data.byteLength <= slabBytes || shape.length === 0 || shape[0] === 0) {
+    file.create_dataset({ name, data: data as Float32Array, shape, ...compression });
+    return;
+  }
+  const rows = shape[0]!;
+  const rest = shape.slice(1);
+  const perRow = data.length / rows;
+  const rowBytes = data.byteLength / rows;
+  const chunkRows = Math.max(1, Math.min(rows, Math.floor(CHUNK_BYTES / rowBytes)));
+  const slabRows = Math.max(1, Math.floor(slabBytes / rowBytes));
+  const Ctor = data.constructor as new (n: number) => Float32Array;
+  const dataset = file.create_dataset({
+    name,
+    data: new Ctor(0),
+    shape: [0, ...rest],
+    maxshape: [null, ...rest],
+    chunks: [chunkRows, ...rest.map((d) => Math.max(d, 1))],
+    ...compression,
+  });
+  dataset.resize(shape);
+  for (let row = 0; row < rows; row += slabRows) {
+    const end = Math.min(rows, row + slabRows);
+    dataset.write_slice([[row, end]], data.subarray(row * perRow, end * perRow));
+  }
+}
+
 function writeValue(
   file: H5File,
   name: string,
   value: Entry['value'],
   gzip: number | undefined,
+  slabBytes: number,
 ): Record<string, string> {
-  const compression = gzip ? { compression: gzip } : {};
   if (isNdArray(value)) {
     const shape = [...value.shape];
     const array = value as NdArray;
     const stored = STORED_AS[array.dtype];
     if (stored) {
+      // The same bits under an unsigned type (a view, not a copy).
+      const bits = array.data as Uint8Array | Uint16Array;
       const data =
         stored === 'uint8'
-          ? new Uint8Array(array.data as Uint8Array)
-          : new Uint16Array(array.data as Uint16Array);
-      file.create_dataset({ name, data, shape, ...compression });
+          ? new Uint8Array(bits.buffer, bits.byteOffset, bits.length)
+          : new Uint16Array(bits.buffer, bits.byteOffset, bits.length);
+      writeNumeric(file, name, data, shape, gzip, slabBytes);
       return { [DTYPE_ATTR]: array.dtype };
     }
     if (array.dtype === 'complex64' || array.dtype === 'complex128') {
@@ -99,7 +151,7 @@ function writeValue(
       file.create_dataset({ name, data: values, shape, dtype: `S${array.itemSize}` });
       return {};
     }
-    file.create_dataset({ name, data: array.data as Float32Array, shape, ...compression });
+    writeNumeric(file, name, array.data, shape, gzip, slabBytes);
     return {};
   }
   if (typeof value === 'number') {
@@ -177,7 +229,7 @@ export async function writeHdf5(
       }
       const name = `/${parts.join('/')}`;
       try {
-        const extra = writeValue(file, name, e.value, own.gzip);
+        const extra = writeValue(file, name, e.value, own.gzip, own.slabBytes ?? WRITE_SLAB_BYTES);
         for (const [k, v] of Object.entries({ ...(e.attrs ?? {}), ...extra }))
           writeAttribute(file, name, k, v);
       } catch (cause) {

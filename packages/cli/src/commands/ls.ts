@@ -54,6 +54,8 @@ interface Listing {
   file: string;
   format: string;
   entries: JsonEntry[];
+  /** Groups with attributes (HDF5), when there are any. */
+  groups?: { path: readonly string[]; attrs: Record<string, unknown> }[];
 }
 
 /** The JSON listing of a file, and its entries' byte sizes for the table. */
@@ -93,8 +95,12 @@ async function listFile(
         if (info.attrs && Object.keys(info.attrs).length > 0) e.attrs = jsonAttrs(info.attrs);
         entries.push(e);
       }
+      const groups = ((await reader.groups?.()) ?? []).map((g) => ({
+        path: g.path,
+        attrs: jsonAttrs(g.attrs),
+      }));
       return {
-        listing: { file, format: reader.format, entries },
+        listing: { file, format: reader.format, entries, ...(groups.length > 0 ? { groups } : {}) },
         sizes: infos.map((i) => i.byteLength),
       };
     } finally {
