@@ -299,7 +299,7 @@ describe('large arrays go through the wasm heap in slabs', () => {
     await reader.close();
     await source.close();
     expect(back.get('w')?.value).toEqual(big);
-    expect((back.get('b')?.value as NdArray).dtype).toBe('bool');
+    expect((back.get('b')!.value as NdArray).dtype).toBe('bool');
     if (PYTHON) {
       const out = python(
         `import sys, h5py, hashlib, numpy as np
