@@ -3,7 +3,7 @@
  * ratios, for (a) 200 float32 arrays totalling 256 MiB and (b) 20,000 arrays of 100 floats.
  * Saves are timed until the file is fsynced, on both sides. Loads read every array (warm page
  * cache on both sides). Peak memory while loading is measured in a child process.
- * Usage: pnpm bench [--repeats N] [--quick]   (runs under node --expose-gc to collect between timings)
+ * Usage: pnpm bench [--repeats N] [--quick] [--only npz|hdf5]   (runs under node --expose-gc to collect between timings)
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,14 +12,16 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Entry, ndarray, openSource, registerCodec, saveStates } from '@statekit/core';
 import { atomicFileSink, fileSource } from '@statekit/core/node';
+import { hdf5 } from '@statekit/hdf5';
 import { npy, npz } from '@statekit/npz';
 
-registerCodec(npz, npy);
+registerCodec(npz, npy, hdf5);
 
 const { values } = parseArgs({
   options: {
     repeats: { type: 'string', default: '3' },
     quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 const repeats = Number(values.repeats);
@@ -30,6 +32,9 @@ process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 const python = ['/usr/bin/python3', 'python3'].find(
   (p) => spawnSync(p, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0,
 );
+const hasH5py =
+  python !== undefined &&
+  spawnSync(python, ['-c', 'import h5py'], { stdio: 'ignore' }).status === 0;
 
 function makeState(
   count: number,
@@ -219,19 +224,95 @@ async function runCase(label: string, count: number, floats: number, rows: Row[]
   });
 }
 
+/** HDF5: statekit (h5wasm) beside h5py, on the same arrays, flat root datasets. */
+async function runHdf5Case(
+  label: string,
+  count: number,
+  floats: number,
+  rows: Row[],
+): Promise<void> {
+  const state = makeState(count, floats);
+  const file = path.join(dir, `${label}.h5`);
+  const npzFile = path.join(dir, `${label}-source.npz`);
+  await saveStates(state, atomicFileSink(npzFile), { format: 'npz' });
+  const saves: number[] = [];
+  const loads: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    fs.rmSync(file, { force: true });
+    saves.push(await timeAsync(() => saveStates(state, atomicFileSink(file), { format: 'hdf5' })));
+    loads.push(await timeAsync(() => loadAll(file)));
+  }
+  let h5: { save: number; load: number } | undefined;
+  if (hasH5py) {
+    const r = spawnSync(
+      python!,
+      [path.join(HERE, 'bench_h5py.py'), npzFile, path.join(dir, 'h5py.h5'), String(repeats)],
+      { encoding: 'utf8' },
+    );
+    if (r.status !== 0) throw new Error(r.stderr);
+    h5 = JSON.parse(r.stdout);
+  }
+  fs.rmSync(npzFile, { force: true });
+  fs.rmSync(file, { force: true });
+  const save = best(saves);
+  const load = best(loads);
+  const desc = label === 'a' ? '(a) hdf5 200 x f32 256 MiB' : '(b) hdf5 20,000 x 100 f32';
+  if (label === 'a') {
+    rows.push({
+      case: desc,
+      op: 'load',
+      ours: load,
+      theirs: h5?.load,
+      target: '>= 0.5x h5py',
+      ok: h5 ? h5.load / load >= 0.5 : false,
+    });
+    rows.push({
+      case: desc,
+      op: 'save',
+      ours: save,
+      theirs: h5?.save,
+      target: '>= 0.5x h5py',
+      ok: h5 ? h5.save / save >= 0.5 : false,
+    });
+  } else {
+    rows.push({
+      case: desc,
+      op: 'load',
+      ours: load,
+      theirs: h5?.load,
+      target: '>= 3x h5py',
+      ok: h5 ? h5.load / load >= 3 : false,
+    });
+    rows.push({
+      case: desc,
+      op: 'save',
+      ours: save,
+      theirs: h5?.save,
+      target: '>= 3x h5py',
+      ok: h5 ? h5.save / save >= 3 : false,
+    });
+  }
+}
+
 const rows: Row[] = [];
 console.log(
   `statekit bench: node ${process.version}, ${os.cpus().length} cores, repeats ${repeats} (best of)`,
 );
 if (!python) console.log('python3 with numpy not found: numpy columns are empty');
-await runCase('a', values.quick ? 20 : 200, 335_544, rows);
-await runCase('b', values.quick ? 2000 : 20_000, 100, rows);
+if (!values.only || values.only === 'npz')
+  await runCase('a', values.quick ? 20 : 200, 335_544, rows);
+if (!values.only || values.only === 'npz')
+  await runCase('b', values.quick ? 2000 : 20_000, 100, rows);
+if (!values.only || values.only === 'hdf5') {
+  await runHdf5Case('a', values.quick ? 20 : 200, 335_544, rows);
+  await runHdf5Case('b', values.quick ? 2000 : 20_000, 100, rows);
+}
 
 const fmt = (s: number | undefined): string => (s === undefined ? '-' : s.toFixed(3));
 console.log('');
 console.log(
   [
-    'case'.padEnd(28),
+    'case'.padEnd(30),
     'op'.padEnd(17),
     'statekit'.padStart(9),
     'numpy'.padStart(9),
@@ -249,7 +330,7 @@ for (const r of rows) {
       : `${(r.theirs / r.ours).toFixed(2)}x`;
   console.log(
     [
-      r.case.padEnd(28),
+      r.case.padEnd(30),
       r.op.padEnd(17),
       (memory ? '' : `${fmt(r.ours)} s`).padStart(9),
       (memory || r.theirs === undefined ? '' : `${fmt(r.theirs)} s`).padStart(9),

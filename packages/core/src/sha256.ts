@@ -1,16 +1,11 @@
+import { sha256Bytes } from '@statekit/core/hash';
 import { bytesOf, type NdArray } from './ndarray.js';
 
-/** Lower-case hex of bytes. */
-export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
-}
+export { toHex } from './hex.js';
 
-/** SHA-256 (hex) of bytes, by WebCrypto (Node 20 and browsers). */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return toHex(new Uint8Array(digest));
+/** SHA-256 (hex) of bytes of any size (`node:crypto` in Node, WebCrypto or JS in browsers). */
+export function sha256Hex(bytes: Uint8Array): Promise<string> {
+  return sha256Bytes(bytes);
 }
 
 /**

@@ -199,3 +199,18 @@ describe('errors', () => {
     expect(pyList([])).toBe('[]');
   });
 });
+
+describe('SHA-256', () => {
+  test("the browser implementation (JS beyond WebCrypto's limit) matches node:crypto", async () => {
+    const { sha256Js } = await import('../src/hash-browser.js');
+    const { sha256Bytes } = await import('../src/hash-node.js');
+    const { toHex } = await import('../src/hex.js');
+    for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 120, 1000, 100_003]) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) & 0xff);
+      expect(toHex(sha256Js(bytes)), `${n} bytes`).toBe(await sha256Bytes(bytes));
+    }
+    expect(toHex(sha256Js(new TextEncoder().encode('abc')))).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
+  });
+});

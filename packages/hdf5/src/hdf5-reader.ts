@@ -258,10 +258,18 @@ export async function openHdf5(source: ByteSource, options: ReadOptions = {}): P
     local.cleanup();
     throw error;
   }
-  const metaOf = (node: Node): { meta?: Metadata; attrs: Attrs } =>
-    node.dataset
-      ? { meta: node.dataset.metadata, attrs: attributesOf(node.dataset) }
-      : { attrs: {} };
+  // Each dataset's metadata and attributes cost h5wasm calls: fetch them once.
+  const described = new Map<Node, { meta?: Metadata; attrs: Attrs }>();
+  const metaOf = (node: Node): { meta?: Metadata; attrs: Attrs } => {
+    let d = described.get(node);
+    if (!d) {
+      d = node.dataset
+        ? { meta: node.dataset.metadata, attrs: attributesOf(node.dataset) }
+        : { attrs: {} };
+      described.set(node, d);
+    }
+    return d;
+  };
   const byKey = new Map(nodes.map((n) => [n.path.join('.'), n]));
   let closed = false;
   return {
