@@ -147,6 +147,6 @@ export function sha256Js(bytes: Uint8Array): Uint8Array {
   for (let at = 0; at < tail.length; at += 64) block(tv, at);
   const out = new Uint8Array(32);
   const ov = new DataView(out.buffer);
-  h.forEach((v, i) => ov.setUint32(4 * i, v));
+  for (let i = 0; i < 8; i++) ov.setUint32(4 * i, h[i]!);
   return out;
 }

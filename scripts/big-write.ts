@@ -1,0 +1,13 @@
+import { entry, ndarray, registerCodec } from '@statekit/core';
+import { atomicFileSink } from '@statekit/core/node';
+import { hdf5 } from '@statekit/hdf5';
+registerCodec(hdf5);
+const codec = await hdf5.load();
+const n = (2.5 * 2 ** 30) / 4;
+const a = new Float32Array(n); for (let i = 0; i < n; i += 4096) a[i] = i;
+a[n - 1] = 12345;
+const t = performance.now();
+const sink = atomicFileSink('/tmp/big5g.h5');
+await codec.write([entry(['a'], ndarray('float32', [n], a)), entry(['b'], ndarray('float32', [n], a))], sink, {});
+await sink.close();
+console.log('wrote 5 GiB in', ((performance.now() - t) / 1000).toFixed(1), 's');
