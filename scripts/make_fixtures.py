@@ -390,6 +390,8 @@ def h5_fixtures(rng):
                 d.attrs['type'] = 'Variable'
     write_h5('brainpy-1.x-groups.h5', brainpy1)
 
+    mat73()
+
     # Damaged files.
     with open(os.path.join(H5, 'dtypes.h5'), 'rb') as f:
         good = f.read()
@@ -411,6 +413,30 @@ def h5_fixtures(rng):
         offset = f['fletcher32'].id.get_chunk_info(0).byte_offset
     lay[offset + 100] ^= 0x5A
     bad_h5('fletcher32-mismatch.h5', bytes(lay), 'corrupt', 'a chunk byte flipped under a Fletcher-32 checksum')
+
+
+def mat73():
+    """A MAT v7.3 file as MATLAB lays it out: HDF5 behind a 512-byte MATLAB header, classes in
+    MATLAB_class attributes, column-major data, a cell array as object references into #refs#.
+    (Octave cannot write v7.3 and MATLAB is not here, so h5py writes the documented layout.)"""
+    os.makedirs(os.path.join(ROOT, 'mat'), exist_ok=True)
+    path = os.path.join(ROOT, 'mat', 'v73-cell.mat')
+    with h5py.File(path, 'w', userblock_size=512) as f:
+        w = f.create_dataset('W', data=np.arange(6, dtype='f8').reshape(2, 3).T)  # 2x3 in MATLAB
+        w.attrs['MATLAB_class'] = np.bytes_('double')
+        refs = f.create_group('#refs#')
+        a = refs.create_dataset('a', data=np.array([[1.5]]))
+        a.attrs['MATLAB_class'] = np.bytes_('double')
+        b = refs.create_dataset('b', data=np.array([[104, 105]], dtype='u2').T)  # 'hi' as char
+        b.attrs['MATLAB_class'] = np.bytes_('char')
+        c = f.create_dataset('C', (2, 1), dtype=h5py.ref_dtype)
+        c[0, 0] = a.ref
+        c[1, 0] = b.ref
+        c.attrs['MATLAB_class'] = np.bytes_('cell')
+    header = b'MATLAB 7.3 MAT-file, Platform: GLNXA64, Created on: Sun Nov 22 00:00:00 2026 HDF5 schema 1.00 .'
+    header = header.ljust(116, b' ') + b'\0' * 8 + struct.pack('<H', 0x0200) + b'IM'
+    with open(path, 'r+b') as f:
+        f.write(header.ljust(512, b'\0'))
 
 
 if __name__ == '__main__':

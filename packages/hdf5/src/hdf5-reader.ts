@@ -21,7 +21,7 @@ import {
 import type { Dataset, Group, File as H5File, Metadata } from 'h5wasm';
 import { platform } from '#h5wasm';
 import { DTYPE_ATTR, type Mapped, mapType, STORED_AS } from './h5-types.js';
-import type { H5Lib } from './h5wasm-api.js';
+import type { H5Lib, LocalFile } from './h5wasm-api.js';
 
 /** Datasets larger than this are read in hyperslabs, so no allocation nears the 2 GiB heap. */
 export const SLAB_BYTES = 256 << 20;
@@ -211,24 +211,21 @@ function infoOf(node: Node, meta: Metadata | undefined, attrs: Attrs): EntryInfo
   };
 }
 
-/**
- * Opens an HDF5 file. In Node a file on disk is opened in place; other sources are copied to
- * a temporary file (browsers: MEMFS). Throws `format` for non-HDF5 bytes, `corrupt` when HDF5
- * cannot open it.
- */
-export async function openHdf5(source: ByteSource, options: ReadOptions = {}): Promise<Reader> {
-  const slabBytes = (options.hdf5 as { slabBytes?: number } | undefined)?.slabBytes ?? SLAB_BYTES;
+/** Opens `source` read-only with h5wasm; a missing signature is `format`, HDF5's refusal `corrupt`. */
+async function openFile(
+  source: ByteSource,
+): Promise<{ lib: H5Lib; file: H5File; local: LocalFile }> {
   const lib = await platform.load();
   const head = await source.read(0, Math.min(source.size, 2056));
-  if (signatureOffset(head) < 0)
+  if (signatureOffset(head) < 0) {
     throw new StatekitError('format', 'not an HDF5 file (no signature)', { file: source.name });
+  }
   const local = await platform.readable(lib, {
     path: source.path,
     bytes: () => source.read(0, source.size),
   });
-  let file: H5File;
   try {
-    file = new lib.h5wasm.File(local.path, 'r');
+    return { lib, file: new lib.h5wasm.File(local.path, 'r'), local };
   } catch (cause) {
     local.cleanup();
     throw new StatekitError('corrupt', `HDF5 cannot open the file: ${messageOf(cause)}`, {
@@ -236,6 +233,16 @@ export async function openHdf5(source: ByteSource, options: ReadOptions = {}): P
       cause,
     });
   }
+}
+
+/**
+ * Opens an HDF5 file. In Node a file on disk is opened in place; other sources are copied to
+ * a temporary file (browsers: MEMFS). Throws `format` for non-HDF5 bytes, `corrupt` when HDF5
+ * cannot open it.
+ */
+export async function openHdf5(source: ByteSource, options: ReadOptions = {}): Promise<Reader> {
+  const slabBytes = (options.hdf5 as { slabBytes?: number } | undefined)?.slabBytes ?? SLAB_BYTES;
+  const { lib, file, local } = await openFile(source);
   const guard = <T>(node: Node | undefined, work: () => T): T => {
     try {
       return work();
@@ -319,4 +326,31 @@ export async function openHdf5(source: ByteSource, options: ReadOptions = {}): P
 function messageOf(cause: unknown): string {
   const text = cause instanceof Error ? cause.message : String(cause);
   return text.split('\n')[0]!.slice(0, 300);
+}
+
+/** An open HDF5 file with h5wasm's full API, for codecs built on HDF5 (MAT v7.3). */
+export interface Hdf5Handle {
+  readonly lib: H5Lib;
+  readonly file: H5File;
+}
+
+/**
+ * Opens `source` read-only with h5wasm and runs `use` on it (attributes, object references
+ * via `file.dereference`, user-block files such as MAT v7.3), closing it afterwards. Errors
+ * are StatekitErrors naming the file, as for the codec.
+ */
+export async function withHdf5<T>(
+  source: ByteSource,
+  use: (handle: Hdf5Handle) => Promise<T> | T,
+): Promise<T> {
+  const { lib, file, local } = await openFile(source);
+  try {
+    return await use({ lib, file });
+  } catch (cause) {
+    if (cause instanceof StatekitError) throw withContext(cause, source.name);
+    throw new StatekitError('corrupt', `HDF5: ${messageOf(cause)}`, { file: source.name, cause });
+  } finally {
+    file.close();
+    local.cleanup();
+  }
 }

@@ -20,4 +20,5 @@ export const hdf5: CodecDescriptor = {
 };
 
 export { DTYPE_ATTR } from './h5-types.js';
+export { type Hdf5Handle, withHdf5 } from './hdf5-reader.js';
 export type { Hdf5WriteOptions } from './hdf5-writer.js';
