@@ -20,8 +20,10 @@ test('damaged HDF5 files read or fail with a StatekitError naming the file (neve
     if (i % 6 === 0) {
       bytes.fill(0, Math.floor(random() * bytes.length));
     } else {
-      for (let k = 0; k < 1 + Math.floor(random() * 6); k++)
-        bytes[Math.floor(random() * bytes.length)] ^= 1 << Math.floor(random() * 8);
+      for (let k = 0; k < 1 + Math.floor(random() * 6); k++) {
+        const at = Math.floor(random() * bytes.length);
+        bytes[at] = bytes[at]! ^ (1 << Math.floor(random() * 8));
+      }
     }
     try {
       const reader = await codec.open(bytesSource(bytes, `mutant-${i}.h5`));
