@@ -315,7 +315,7 @@ console.log(
     'case'.padEnd(30),
     'op'.padEnd(17),
     'statekit'.padStart(9),
-    'numpy'.padStart(9),
+    'python'.padStart(9),
     'ratio'.padStart(8),
     '  target',
     '',
