@@ -340,5 +340,5 @@ for (const r of rows) {
   );
 }
 console.log(
-  '\nratio = numpy time / statekit time (higher is faster); for memory, peak RSS growth / state bytes.',
+  '\npython = numpy for npz rows, h5py for hdf5 rows; ratio = python time / statekit time (higher is faster); for memory, peak RSS growth / state bytes.',
 );
