@@ -133,8 +133,9 @@ def write_npz(name, arrays, compressed=False):
     sidecar(path, 'npz', [describe(k, v) for k, v in arrays.items()])
 
 
-def bad(name, data, tag, why):
-    path = os.path.join(NPZ, 'bad', name)
+def bad(name, data, tag, why, folder=NPZ):
+    """A malformed file under FOLDER/bad with the error tag statekit must give for it."""
+    path = os.path.join(folder, 'bad', name)
     with open(path, 'wb') as f:
         f.write(data)
     with open(path + '.expected.json', 'w') as f:
@@ -396,12 +397,8 @@ def h5_fixtures(rng):
     with open(os.path.join(H5, 'dtypes.h5'), 'rb') as f:
         good = f.read()
     def bad_h5(name, data, tag, why):
-        path = os.path.join(H5, 'bad', name)
-        with open(path, 'wb') as f:
-            f.write(data)
-        with open(path + '.expected.json', 'w') as f:
-            json.dump({'error': tag, 'why': why}, f, indent=1)
-            f.write('\n')
+        bad(name, data, tag, why, H5)
+
     bad_h5('truncated.h5', good[: len(good) // 3], 'corrupt', 'cut to a third')
     sig = bytearray(good)
     sig[1] ^= 0xFF
