@@ -328,7 +328,7 @@ def h5_fixtures(rng):
     write_h5('dtypes.h5', dtypes)
 
     def big_endian(f):
-        for k in ['int16', 'int32', 'int64', 'uint16', 'uint32', 'uint64', 'float16', 'float32', 'float64']:
+        for k in ['int16', 'int32', 'int64', 'uint16', 'uint32', 'uint64', 'float16', 'float32', 'float64', 'complex64', 'complex128']:
             a = arrays[k]
             f[k] = a.astype(a.dtype.newbyteorder('>'))
     write_h5('big-endian.h5', big_endian)
