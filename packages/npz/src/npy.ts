@@ -104,8 +104,11 @@ export function readNpyHeader(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS
 }
 
 function latin1(bytes: Uint8Array): string {
+  // Byte values are code points in latin-1; fromCharCode takes them in chunks (argument limits).
   let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
+  for (let at = 0; at < bytes.length; at += 8192) {
+    s += String.fromCharCode.apply(null, bytes.subarray(at, at + 8192) as unknown as number[]);
+  }
   return s;
 }
 
