@@ -36,7 +36,9 @@ export function deflateRaw(data: Uint8Array, level = 6): Uint8Array {
 export function inflateRaw(data: Uint8Array, size: number): Uint8Array {
   let out: Uint8Array;
   try {
-    out = inflateSync(data, { out: new Uint8Array(size) });
+    // One byte of headroom: fflate stops silently at the end of `out`, so a stream longer
+    // than declared shows up only as output that fills it.
+    out = inflateSync(data, { out: new Uint8Array(size + 1) });
   } catch (cause) {
     throw new StatekitError('corrupt', `deflate stream is damaged: ${String(cause)}`, { cause });
   }

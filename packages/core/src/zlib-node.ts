@@ -2,6 +2,14 @@
 import * as zlib from 'node:zlib';
 import { StatekitError } from './errors.js';
 
+/**
+ * A plain Uint8Array view of a Buffer: Buffer#slice does not copy, unlike Uint8Array#slice,
+ * so Buffers must not leak to callers that expect typed-array semantics.
+ */
+function plain(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
 /** CRC-32 (ZIP) of `data`, continuing from `previous`. */
 export function crc32(data: Uint8Array, previous = 0): number {
   // Node 20 returns 0 for an empty view over an empty ArrayBuffer, dropping `previous`.
@@ -11,7 +19,7 @@ export function crc32(data: Uint8Array, previous = 0): number {
 
 /** Raw-deflates `data` (no zlib header), as ZIP method 8 stores it. */
 export function deflateRaw(data: Uint8Array, level = 6): Uint8Array {
-  return zlib.deflateRawSync(data, { level });
+  return plain(zlib.deflateRawSync(data, { level }));
 }
 
 /**
@@ -21,7 +29,7 @@ export function deflateRaw(data: Uint8Array, level = 6): Uint8Array {
 export function inflateRaw(data: Uint8Array, size: number): Uint8Array {
   let out: Uint8Array;
   try {
-    out = zlib.inflateRawSync(data, { maxOutputLength: Math.max(size + 1, 1) });
+    out = plain(zlib.inflateRawSync(data, { maxOutputLength: Math.max(size + 1, 1) }));
   } catch (cause) {
     const tooBig = (cause as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
     throw new StatekitError(
@@ -43,13 +51,13 @@ export function inflateRaw(data: Uint8Array, size: number): Uint8Array {
 
 /** zlib-wraps (RFC 1950) `data`, as MAT-file miCOMPRESSED holds it. */
 export function deflateZlib(data: Uint8Array, level = 6): Uint8Array {
-  return zlib.deflateSync(data, { level });
+  return plain(zlib.deflateSync(data, { level }));
 }
 
 /** Inflates zlib-wrapped data, refusing output beyond `maxSize` bytes. */
 export function inflateZlib(data: Uint8Array, maxSize: number): Uint8Array {
   try {
-    return zlib.inflateSync(data, { maxOutputLength: maxSize });
+    return plain(zlib.inflateSync(data, { maxOutputLength: maxSize }));
   } catch (cause) {
     throw new StatekitError('corrupt', `zlib stream is damaged: ${(cause as Error).message}`, {
       cause,
@@ -64,9 +72,11 @@ export function inflateZlib(data: Uint8Array, maxSize: number): Uint8Array {
  */
 export function inflateRawPrefix(data: Uint8Array, inputBytes = 4096): Uint8Array {
   try {
-    return zlib.inflateRawSync(data.subarray(0, inputBytes), {
-      finishFlush: zlib.constants.Z_SYNC_FLUSH,
-    });
+    return plain(
+      zlib.inflateRawSync(data.subarray(0, inputBytes), {
+        finishFlush: zlib.constants.Z_SYNC_FLUSH,
+      }),
+    );
   } catch (cause) {
     throw new StatekitError('corrupt', `deflate stream is damaged: ${(cause as Error).message}`, {
       cause,
