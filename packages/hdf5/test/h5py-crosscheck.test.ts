@@ -312,3 +312,37 @@ print(w.chunks is not None, w.compression, hashlib.sha256(w[...].tobytes()).hexd
     }
   });
 });
+
+describe('BrainPy 2.0 .h5 (relative keys, flat root datasets)', () => {
+  test('loads into an EI network by E.V keys, in h5py name order, nothing missing', async () => {
+    const expected = JSON.parse(
+      fs.readFileSync(path.join(FIXTURES, 'hdf5', 'brainpy-einet.h5.expected.json'), 'utf8'),
+    );
+    const model: Record<string, Variable> = {};
+    for (const e of expected.entries as { key: string; dtype: string; shape: number[] }[]) {
+      const n = e.shape.reduce((a, b) => a * b, 1);
+      const data =
+        e.dtype === 'bool'
+          ? new Uint8Array(n)
+          : e.dtype === 'uint32'
+            ? new Uint32Array(n)
+            : new Float32Array(n);
+      model[e.key] = new Variable(ndarray(e.dtype as 'float32', e.shape, data as Float32Array));
+    }
+    const lines: string[] = [];
+    const result = await loadStates(model, path.join(FIXTURES, 'hdf5', 'brainpy-einet.h5'), {
+      verbose: true,
+      logger: { log: (l) => lines.push(l), warn: (w) => lines.push(`WARN ${w}`) },
+    });
+    expect(result).toEqual({ missingKeys: [], unexpectedKeys: [], mismatched: [] });
+    expect(lines).toEqual(
+      [...expected.entries.map((e: { key: string }) => e.key)]
+        .sort()
+        .map((k) => `Loading ${k} ...`),
+    );
+    const v = model['E.V']!.value as NdArray<'float32'>;
+    expect(await arraySha256(v)).toBe(
+      expected.entries.find((e: { key: string }) => e.key === 'E.V').sha256,
+    );
+  });
+});
