@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -47,15 +46,4 @@ export function badFixtures(format: string): { file: string; tag: string; why: s
         why: expected.why,
       };
     });
-}
-
-/** The system python3 with numpy (Debian's), or undefined when it is missing. */
-export function systemPython(): string | undefined {
-  for (const candidate of ['/usr/bin/python3', 'python3']) {
-    try {
-      const { status } = spawnSync(candidate, ['-c', 'import numpy'], { stdio: 'ignore' });
-      if (status === 0) return candidate;
-    } catch {}
-  }
-  return undefined;
 }
