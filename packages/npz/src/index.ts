@@ -35,6 +35,7 @@ export {
   type NpyHeader,
   npyHeaderLength,
   readNpyHeader,
+  readNpyHeaderFrom,
 } from './npy.js';
 export { descrOf, type ResolvedDescr, resolveDescr } from './npy-descr.js';
 export type { NpzWriteOptions } from './npz-codec.js';

@@ -12,13 +12,7 @@ import {
   type WriteOptions,
   withContext,
 } from '@statekit/core';
-import {
-  checkDataLength,
-  decodeNpyData,
-  encodeNpyHeader,
-  npyHeaderLength,
-  readNpyHeader,
-} from './npy.js';
+import { decodeNpyData, encodeNpyHeader, readNpyHeaderFrom } from './npy.js';
 import { npyLossiness, toStorableArray } from './to-array.js';
 
 /** The key a lone .npy file's array is listed under: the file name without directory and `.npy`. */
@@ -34,12 +28,11 @@ async function openNpy(source: ByteSource, options: ReadOptions = {}): Promise<R
     throw withContext(e, source.name, key);
   };
   const header = await (async () => {
-    const length =
-      npyHeaderLength(await source.read(0, Math.min(12, source.size)), limits) ?? source.size + 1;
-    if (length > source.size) throw new StatekitError('corrupt', 'truncated NPY header');
-    const h = readNpyHeader(await source.read(0, length), limits);
-    checkDataLength(h, source.size - h.headerLength);
-    return h;
+    const npy = await readNpyHeaderFrom((n) => source.read(0, n), source.size, limits);
+    if (npy) return npy.header;
+    // Kept as before: short garbage reads as a cut-off header, longer as not NPY.
+    if (source.size < 6) throw new StatekitError('corrupt', 'truncated NPY header');
+    throw new StatekitError('format', 'not an NPY array (bad magic)');
   })().catch(fail);
   return {
     format: 'npy',

@@ -112,6 +112,32 @@ function latin1(bytes: Uint8Array): string {
   return s;
 }
 
+/**
+ * Reads the NPY header at the start of `size` bytes (a .npy file, an npz member), fetching
+ * prefixes with `prefix(length)`. Returns undefined when the bytes do not start with the NPY
+ * magic; throws `corrupt` when the header or the data it declares is cut short (and the
+ * errors of {@link readNpyHeader}). `bytes` is a copy of the header's bytes.
+ */
+export async function readNpyHeaderFrom(
+  prefix: (length: number) => Promise<Uint8Array>,
+  size: number,
+  limits: Limits = DEFAULT_LIMITS,
+): Promise<{ header: NpyHeader; bytes: Uint8Array } | undefined> {
+  const head = await prefix(Math.min(12, size));
+  if (!isNpy(head)) {
+    if (head.byteLength < NPY_MAGIC.length && head.every((b, i) => b === NPY_MAGIC[i])) {
+      throw new StatekitError('corrupt', 'truncated NPY header');
+    }
+    return undefined;
+  }
+  const length = npyHeaderLength(head, limits) ?? size + 1;
+  if (length > size) throw new StatekitError('corrupt', 'truncated NPY header');
+  const bytes = (await prefix(length)).slice(0, length);
+  const header = readNpyHeader(bytes, limits);
+  checkDataLength(header, size - header.headerLength);
+  return { header, bytes };
+}
+
 /** Throws a `corrupt` StatekitError when fewer than the declared data bytes are present. */
 export function checkDataLength(header: NpyHeader, available: number): void {
   if (available < header.dataLength) {

@@ -13,14 +13,7 @@ import {
   withContext,
   yieldToEventLoop,
 } from '@statekit/core';
-import {
-  checkDataLength,
-  decodeNpyData,
-  encodeNpyHeader,
-  isNpy,
-  npyHeaderLength,
-  readNpyHeader,
-} from './npy.js';
+import { decodeNpyData, encodeNpyHeader, isNpy, readNpyHeader, readNpyHeaderFrom } from './npy.js';
 import { npyLossiness, toStorableArray } from './to-array.js';
 import {
   checkCrc,
@@ -73,13 +66,14 @@ async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<R
   const describe = async (m: ZipMember): Promise<EntryInfo> => {
     const key = keyOfMember(m.name);
     const start = await dataOffset(m);
-    const head = await readMemberPrefix(source, m, start, 12);
-    if (!isNpy(head)) {
+    const npy = await readNpyHeaderFrom(
+      (n) => readMemberPrefix(source, m, start, n),
+      m.size,
+      limits,
+    );
+    if (!npy)
       return { key, path: [key], kind: 'scalar', dtype: 'bytes', shape: [], byteLength: m.size };
-    }
-    const length = npyHeaderLength(head, limits) ?? 0;
-    const header = readNpyHeader(await readMemberPrefix(source, m, start, length), limits);
-    checkDataLength(header, m.size - header.headerLength);
+    const { header } = npy;
     return {
       key,
       path: [key],
@@ -100,15 +94,10 @@ async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<R
     const start = await dataOffset(m);
     if (m.method === 0) {
       // Stored: read the header, then the data straight into its own aligned buffer.
-      const head = await source.read(start, Math.min(m.size, 12));
-      if (isNpy(head)) {
-        const length = npyHeaderLength(head, limits) ?? m.size + 1;
-        if (length > m.size) throw new StatekitError('corrupt', 'truncated NPY header');
-        const headerBytes = (await source.read(start, length)).slice();
-        const header = readNpyHeader(headerBytes, limits);
-        const available = m.size - header.headerLength;
-        checkDataLength(header, available);
-        const data = await source.read(start + header.headerLength, available);
+      const npy = await readNpyHeaderFrom((n) => source.read(start, n), m.size, limits);
+      if (npy) {
+        const { header, bytes: headerBytes } = npy;
+        const data = await source.read(start + header.headerLength, m.size - header.headerLength);
         return () => {
           if (verify) checkCrc(m, headerBytes, data);
           return entry([key], decodeNpyData(header, data));

@@ -17,6 +17,7 @@ test('@statekit/npz exports', () => {
       "npyLossiness",
       "npz",
       "readNpyHeader",
+      "readNpyHeaderFrom",
       "resolveDescr",
       "toStorableArray",
     ]
