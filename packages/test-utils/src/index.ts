@@ -35,3 +35,4 @@ export function referencePython(modules: string[], packages: string): ReferenceP
     },
   };
 }
+export { type BrowserRun, CHROMIUM, CHROMIUM_MISSING, runInChromium } from './browser.js';
