@@ -14,6 +14,11 @@ export interface ByteSink {
   readonly path?: string;
   /** Appends bytes. The sink may keep a reference until the returned promise settles. */
   write(chunk: Uint8Array): Promise<void> | void;
+  /**
+   * Overwrites bytes already written, at `offset` (formats whose header points to what comes
+   * after it: HDF5's superblock). Sinks that cannot seek leave it out.
+   */
+  patch?(offset: number, bytes: Uint8Array): Promise<void> | void;
   close(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -26,18 +31,30 @@ export interface MemorySink extends ByteSink {
 /** Makes a {@link MemorySink}. */
 export function memorySink(name = '<memory>'): MemorySink {
   let chunks: Uint8Array[] = [];
+  let written = 0;
+  let patches: [number, Uint8Array][] = [];
   let result: Uint8Array | undefined;
   return {
     name,
     write(chunk) {
       chunks.push(chunk.slice());
+      written += chunk.byteLength;
+    },
+    patch(offset, bytes) {
+      if (offset < 0 || offset + bytes.byteLength > written) {
+        throw new RangeError(`memorySink: patch ${offset}+${bytes.byteLength} past ${written}`);
+      }
+      patches.push([offset, bytes.slice()]);
     },
     async close() {
       result = concatBytes(chunks);
+      for (const [offset, bytes] of patches) result.set(bytes, offset);
       chunks = [];
+      patches = [];
     },
     async abort() {
       chunks = [];
+      patches = [];
       result = undefined;
     },
     bytes() {

@@ -35,6 +35,8 @@ export function atomicFileSink(path: string, options: FileSinkOptions = {}): Byt
   }
   const buffer = new Uint8Array(BUFFER);
   let used = 0;
+  /** Bytes already on disk (the buffer holds the next `used`). */
+  let flushed = 0;
   let open = true;
 
   const writeAll = (bytes: Uint8Array): void => {
@@ -42,6 +44,7 @@ export function atomicFileSink(path: string, options: FileSinkOptions = {}): Byt
     while (done < bytes.byteLength) {
       done += fs.writeSync(fd, bytes, done, Math.min(bytes.byteLength - done, 1 << 30));
     }
+    flushed += bytes.byteLength;
   };
   const flush = (): void => {
     if (used > 0) writeAll(buffer.subarray(0, used));
@@ -71,6 +74,24 @@ export function atomicFileSink(path: string, options: FileSinkOptions = {}): Byt
           if (used + chunk.byteLength > BUFFER) flush();
           buffer.set(chunk, used);
           used += chunk.byteLength;
+        }
+      } catch (cause) {
+        discard();
+        throw fail('cannot write', cause);
+      }
+    },
+    patch(offset, bytes) {
+      if (!open) throw new StatekitError('io', 'patch after close', { file: path });
+      if (offset < 0 || offset + bytes.byteLength > flushed + used) {
+        throw new StatekitError('io', `patch ${offset}+${bytes.byteLength} past what is written`, {
+          file: path,
+        });
+      }
+      try {
+        flush();
+        let done = 0;
+        while (done < bytes.byteLength) {
+          done += fs.writeSync(fd, bytes, done, bytes.byteLength - done, offset + done);
         }
       } catch (cause) {
         discard();
