@@ -1,5 +1,4 @@
 import { type DType, StatekitError } from '@statekit/core';
-import type { Metadata } from 'h5wasm';
 
 /** The attribute statekit writes where HDF5 (via h5wasm) has no exact type of its own. */
 export const DTYPE_ATTR = 'statekit_dtype';
@@ -10,6 +9,23 @@ const FLOAT = 1;
 const STRING = 3;
 const COMPOUND = 6;
 const ENUM = 8;
+
+/**
+ * The part of a dataset's type and shape that statekit maps: h5wasm's `Metadata` has it, and
+ * so does what the native metadata reader (`native/`) decodes.
+ */
+export interface TypeMeta {
+  /** The type class (H5T_class_t). */
+  type: number;
+  /** Bytes per element. */
+  size: number;
+  signed: boolean;
+  vlen: boolean;
+  /** `null` for a null dataspace, `[]` for a scalar. */
+  shape: number[] | null;
+  enum_type?: { members: Record<string, number> };
+  compound_type?: { members: { name: string; type: number; size: number }[] };
+}
 
 /** How a dataset's HDF5 type maps to statekit. */
 export type Mapped =
@@ -28,7 +44,7 @@ function intType(size: number, signed: boolean): DType | undefined {
  * (`FALSE=0, TRUE=1`), h5py's complex compound `{r, i}` (and MATLAB's `{real, imag}`), fixed
  * strings (`bytes`) and variable-length strings. Anything else is an `unsupported` error.
  */
-export function mapType(meta: Metadata): Mapped {
+export function mapType(meta: TypeMeta): Mapped {
   if (meta.shape === null) return { kind: 'null' };
   switch (meta.type) {
     case INTEGER: {

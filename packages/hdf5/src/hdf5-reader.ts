@@ -1,27 +1,34 @@
 import {
   type Attrs,
   type ByteSource,
-  Complex,
-  type Entry,
   type EntryInfo,
-  elementCount,
   entry,
   type GroupInfo,
-  isDType,
   type Leaf,
-  type NdArray,
-  ndarray,
   type Reader,
   type ReadOptions,
   StatekitError,
-  strArray,
-  viewAs,
   withContext,
 } from '@statekit/core';
 import type { Dataset, Group, File as H5File, Metadata } from 'h5wasm';
 import { platform } from '#h5wasm';
-import { DTYPE_ATTR, type Mapped, mapType, STORED_AS } from './h5-types.js';
+import { datasetInfo, datasetLeaf } from './dataset-value.js';
 import type { H5Lib, LocalFile } from './h5wasm-api.js';
+import { nativeReader } from './hdf5-native-reader.js';
+import { NotNative } from './native/bytes.js';
+import { parseHdf5 } from './native/parse.js';
+
+/** Options of the HDF5 reader, passed as `{ hdf5: { ... } }`. */
+export interface Hdf5ReadOptions {
+  /**
+   * `'auto'` (default): statekit's own metadata reader where the file allows (what h5py writes
+   * by default and statekit writes), h5wasm otherwise. `'native'`: only statekit's reader (an
+   * `unsupported` error where it does not apply). `'h5wasm'`: only h5wasm.
+   */
+  engine?: 'auto' | 'native' | 'h5wasm';
+  /** h5wasm reads datasets larger than this in hyperslabs (default 256 MiB). */
+  slabBytes?: number;
+}
 
 /** Datasets larger than this are read in hyperslabs, so no allocation nears the 2 GiB heap. */
 export const SLAB_BYTES = 256 << 20;
@@ -88,23 +95,6 @@ function walk(
   }
 }
 
-/** What statekit makes of a dataset's type, honouring its own `statekit_dtype` convention. */
-function resolve(meta: Metadata, attrs: Attrs): Mapped & { scalarLeaf?: string } {
-  const mapped = mapType(meta);
-  const tag = attrs[DTYPE_ATTR];
-  if (typeof tag !== 'string' || mapped.kind !== 'array') return mapped;
-  const scalar = /^python:(float|int|bool|complex)$/.exec(tag);
-  if (scalar) return { ...mapped, scalarLeaf: scalar[1]! };
-  if (isDType(tag) && STORED_AS[tag] === mapped.dtype)
-    return { kind: 'array', dtype: tag, itemSize: mapped.itemSize };
-  const str = /^<U(\d+)$/.exec(tag);
-  if (str && mapped.dtype === 'bytes' && elementCount(meta.shape ?? []) === 0) {
-    return { kind: 'array', dtype: 'str', itemSize: 4 * Number(str[1]) };
-  }
-  if (str) return mapped; // the width of vlen strings, applied on read
-  return mapped;
-}
-
 /** Reads a dataset's raw bytes (little-endian after HDF5's conversion), in hyperslabs. */
 function readRaw(
   lib: H5Lib,
@@ -146,69 +136,18 @@ function readRaw(
   return out;
 }
 
-function leafOf(
-  lib: H5Lib,
-  file: H5File,
-  node: Node,
-  meta: Metadata,
-  attrs: Attrs,
-  slabBytes: number,
-): Leaf {
-  const mapped = resolve(meta, attrs);
-  if (mapped.kind === 'null') return null;
-  if (mapped.kind === 'vlen-string') {
-    const value = node.dataset!.value as string | string[];
-    if (typeof value === 'string') return value;
-    const tag = /^<U(\d+)$/.exec(String(attrs[DTYPE_ATTR] ?? ''));
-    return strArray(value, meta.shape ?? [value.length], tag ? Number(tag[1]) : undefined);
-  }
-  const raw = readRaw(lib, file, node.h5path, meta, slabBytes);
-  const shape = meta.shape ?? [];
-  const array = ndarray(mapped.dtype, shape, viewAs(mapped.dtype, raw), mapped.itemSize) as NdArray;
-  if (mapped.scalarLeaf && shape.length === 0) {
-    const v = array.data[0];
-    if (mapped.scalarLeaf === 'float') return Number(v);
-    if (mapped.scalarLeaf === 'int') return BigInt(v as bigint);
-    if (mapped.scalarLeaf === 'bool') return v !== 0;
-    if (mapped.scalarLeaf === 'complex' && array.dtype === 'complex128') {
-      return new Complex(array.data[0] as number, array.data[1] as number);
-    }
-  }
-  return array;
-}
-
 function infoOf(node: Node, meta: Metadata | undefined, attrs: Attrs): EntryInfo {
-  const base = { key: node.path.join('.'), path: node.path };
   if (!meta)
     return {
-      ...base,
+      key: node.path.join('.'),
+      path: node.path,
       kind: 'scalar',
       dtype: 'none',
       shape: [],
       byteLength: 0,
       attrs: { external_link: node.external },
     };
-  const withAttrs = Object.keys(attrs).length > 0 ? { ...base, attrs } : base;
-  const mapped = resolve(meta, attrs);
-  const shape = meta.shape ?? [];
-  if (mapped.kind === 'null')
-    return { ...withAttrs, kind: 'scalar', dtype: 'none', shape: [], byteLength: 0 };
-  if (mapped.kind === 'vlen-string') {
-    if (shape.length === 0)
-      return { ...withAttrs, kind: 'scalar', dtype: 'str', shape: [], byteLength: 0 };
-    return { ...withAttrs, kind: 'array', dtype: 'str', shape, byteLength: 0 };
-  }
-  if (mapped.scalarLeaf && shape.length === 0) {
-    const dtype = mapped.scalarLeaf as 'float' | 'int' | 'bool' | 'complex';
-    return { ...withAttrs, kind: 'scalar', dtype, shape: [], byteLength: mapped.itemSize };
-  }
-  return {
-    ...withAttrs,
-    kind: 'array',
-    dtype: mapped.dtype,
-    shape,
-    byteLength: elementCount(shape) * mapped.itemSize,
-  };
+  return datasetInfo(node.path, meta, attrs);
 }
 
 /** Opens `source` read-only with h5wasm; a missing signature is `format`, HDF5's refusal `corrupt`. */
@@ -241,19 +180,44 @@ async function openFile(
  * cannot open it.
  */
 export async function openHdf5(source: ByteSource, options: ReadOptions = {}): Promise<Reader> {
-  const slabBytes = (options.hdf5 as { slabBytes?: number } | undefined)?.slabBytes ?? SLAB_BYTES;
+  const own = (options.hdf5 ?? {}) as Hdf5ReadOptions;
+  const engine = own.engine ?? 'auto';
+  if (engine !== 'h5wasm') {
+    const head = await source.read(0, Math.min(source.size, 2056));
+    const base = signatureOffset(head);
+    if (base < 0) {
+      throw new StatekitError('format', 'not an HDF5 file (no signature)', { file: source.name });
+    }
+    try {
+      return nativeReader(source, await parseHdf5(source, base));
+    } catch (cause) {
+      // Anything the native reader does not handle, or finds broken, goes to h5wasm, which
+      // reads every layout and is the judge of what is corrupt.
+      if (engine === 'native') {
+        throw new StatekitError(
+          cause instanceof NotNative ? 'unsupported' : 'corrupt',
+          `HDF5 (native reader): ${messageOf(cause)}`,
+          { file: source.name, cause },
+        );
+      }
+    }
+  }
+  const slabBytes = own.slabBytes ?? SLAB_BYTES;
   const { lib, file, local } = await openFile(source);
+  /** A StatekitError naming the file and the dataset; h5wasm's own errors become `corrupt`. */
+  const failure = (node: Node | undefined, cause: unknown): StatekitError =>
+    cause instanceof StatekitError
+      ? withContext(cause, source.name, node?.path.join('.'))
+      : new StatekitError('corrupt', `HDF5: ${messageOf(cause)}`, {
+          file: source.name,
+          key: node?.path.join('.'),
+          cause,
+        });
   const guard = <T>(node: Node | undefined, work: () => T): T => {
     try {
       return work();
     } catch (cause) {
-      if (cause instanceof StatekitError)
-        throw withContext(cause, source.name, node?.path.join('.'));
-      throw new StatekitError('corrupt', `HDF5: ${messageOf(cause)}`, {
-        file: source.name,
-        key: node?.path.join('.'),
-        cause,
-      });
+      throw failure(node, cause);
     }
   };
   const nodes: Node[] = [];
@@ -303,12 +267,21 @@ export async function openHdf5(source: ByteSource, options: ReadOptions = {}): P
         wanted = nodes.filter((n) => set.has(n.path.join('.')));
       }
       for (const n of wanted) {
-        yield guard(n, (): Entry => {
-          const { meta, attrs } = metaOf(n);
-          if (!meta) return entry(n.path, null, { external_link: n.external });
-          const value = leafOf(lib, file, n, meta, attrs, slabBytes);
-          return Object.keys(attrs).length > 0 ? entry(n.path, value, attrs) : entry(n.path, value);
-        });
+        const { meta, attrs } = guard(n, () => metaOf(n));
+        if (!meta) {
+          yield entry(n.path, null, { external_link: n.external });
+          continue;
+        }
+        let value: Leaf;
+        try {
+          value = await datasetLeaf(meta, attrs, {
+            raw: () => readRaw(lib, file, n.h5path, meta, slabBytes),
+            strings: () => n.dataset!.value as string | string[],
+          });
+        } catch (cause) {
+          throw failure(n, cause);
+        }
+        yield Object.keys(attrs).length > 0 ? entry(n.path, value, attrs) : entry(n.path, value);
       }
     },
     async groups() {

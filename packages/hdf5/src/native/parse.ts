@@ -1,0 +1,484 @@
+/**
+ * A native (pure TypeScript) reader of HDF5 metadata for the files h5py writes by default and
+ * statekit's native writer produces: superblock version 0/1, version 1 object headers, groups
+ * as symbol tables (B-tree version 1 + local heap), contiguous and compact datasets, attributes
+ * and variable-length strings in global heaps. Everything else (object header version 2,
+ * link-message groups, chunked or filtered data, soft and external links, big-endian data...)
+ * throws {@link NotNative}, and the codec falls back to h5wasm for the whole file.
+ *
+ * Format reference: the HDF5 File Format Specification (version 3.0), sections II-IV.
+ */
+import type { Attrs, ByteSource, GroupInfo } from '@statekit/core';
+import { cString, NotNative, nameOrder, UNDEF, UTF8, u64, viewOf } from './bytes.js';
+import { CLASS, type DecodedType, decodeDatatype } from './datatype.js';
+
+/** A dataset's type, shape and element count. */
+export type DatasetMeta = DecodedType & { total_size: number };
+
+/** Where a dataset's bytes are. */
+export type Storage =
+  | { kind: 'contiguous'; address: number; size: number }
+  | { kind: 'compact'; bytes: Uint8Array }
+  | { kind: 'empty' };
+
+/** A dataset found by the native reader. */
+export interface NativeDataset {
+  path: string[];
+  meta: DatasetMeta;
+  attrs: Attrs;
+  storage: Storage;
+}
+
+/** The file's datasets in h5wasm's order, groups with attributes, and its heaps. */
+export interface NativeFile {
+  datasets: NativeDataset[];
+  groups: GroupInfo[];
+  /** Absolute file offset of address 0 (the superblock; after a user block if there is one). */
+  base: number;
+  heaps: GlobalHeaps;
+}
+
+const MAX_DEPTH = 64;
+/** Bounds on structures, so a crafted file cannot make the walk run away. */
+const MAX_HEADER_BLOCKS = 4096;
+const MAX_BTREE_NODES = 1 << 22;
+
+const MSG = {
+  nil: 0x00,
+  dataspace: 0x01,
+  linkInfo: 0x02,
+  datatype: 0x03,
+  fillOld: 0x04,
+  fill: 0x05,
+  link: 0x06,
+  external: 0x07,
+  layout: 0x08,
+  groupInfo: 0x0a,
+  filters: 0x0b,
+  attribute: 0x0c,
+  comment: 0x0d,
+  mtimeOld: 0x0e,
+  continuation: 0x10,
+  symbolTable: 0x11,
+  mtime: 0x12,
+  btreeK: 0x13,
+  refCount: 0x16,
+} as const;
+/** Messages that do not change what statekit reads. */
+const IGNORED = new Set<number>([
+  MSG.nil,
+  MSG.fillOld,
+  MSG.fill,
+  MSG.comment,
+  MSG.mtimeOld,
+  MSG.mtime,
+  MSG.btreeK,
+  MSG.refCount,
+]);
+
+interface Message {
+  type: number;
+  data: Uint8Array;
+}
+
+/** Global heap collections (variable-length data), read once each. */
+export class GlobalHeaps {
+  private readonly collections = new Map<number, Promise<Map<number, Uint8Array>>>();
+  constructor(
+    private readonly source: ByteSource,
+    private readonly base: number,
+  ) {}
+
+  /** The bytes of object `index` in the collection at `address`. */
+  async object(address: number, index: number): Promise<Uint8Array> {
+    let collection = this.collections.get(address);
+    if (!collection) {
+      collection = this.load(address);
+      this.collections.set(address, collection);
+    }
+    const bytes = (await collection).get(index);
+    if (!bytes) throw new NotNative(`missing global heap object ${address}:${index}`);
+    return bytes;
+  }
+
+  private async load(address: number): Promise<Map<number, Uint8Array>> {
+    const head = await this.source.read(this.base + address, 16);
+    if (ascii(head, 0, 4) !== 'GCOL') throw new NotNative('a global heap without signature');
+    const size = u64(viewOf(head), 8);
+    const bytes = (await this.source.read(this.base + address, size)).slice();
+    const view = viewOf(bytes);
+    const out = new Map<number, Uint8Array>();
+    for (let p = 16; p + 16 <= size; ) {
+      const index = view.getUint16(p, true);
+      if (index === 0) break;
+      const length = u64(view, p + 8);
+      if (p + 16 + length > size) throw new NotNative('a global heap object past its collection');
+      out.set(index, bytes.subarray(p + 16, p + 16 + length));
+      p += 16 + Math.ceil(length / 8) * 8;
+    }
+    return out;
+  }
+}
+
+function ascii(bytes: Uint8Array, at: number, n: number): string {
+  return String.fromCharCode(...bytes.subarray(at, at + n));
+}
+
+/** Reads the whole metadata tree of an HDF5 file whose superblock is at `base`. */
+export async function parseHdf5(source: ByteSource, base: number): Promise<NativeFile> {
+  const read = (address: number, length: number): Promise<Uint8Array> => {
+    if (address === UNDEF) throw new NotNative('an undefined address');
+    return source.read(base + address, length);
+  };
+  const sb = await read(0, Math.min(96 + 8, source.size - base));
+  const version = sb[8]!;
+  if (version > 1) throw new NotNative(`superblock version ${version}`);
+  if (sb[13] !== 8 || sb[14] !== 8) throw new NotNative('offsets or lengths other than 8 bytes');
+  const at = version === 1 ? 28 : 24;
+  const view = viewOf(sb);
+  const baseAddress = u64(view, at);
+  if (baseAddress !== 0 && baseAddress !== base) throw new NotNative('a relocated base address');
+  const rootEntry = at + 32;
+  const rootHeader = u64(view, rootEntry + 8);
+  const heaps = new GlobalHeaps(source, base);
+  const datasets: NativeDataset[] = [];
+  const groups: GroupInfo[] = [];
+  let nodes = 0;
+
+  async function objectHeader(address: number): Promise<Message[]> {
+    const prefix = await read(address, 16);
+    if (prefix[0] !== 1) {
+      throw new NotNative(ascii(prefix, 0, 4) === 'OHDR' ? 'object header version 2' : 'header');
+    }
+    const pv = viewOf(prefix);
+    const count = pv.getUint16(2, true);
+    const blocks: [number, number][] = [[address + 16, pv.getUint32(8, true)]];
+    const messages: Message[] = [];
+    for (let b = 0; b < blocks.length && messages.length < count; b++) {
+      if (b >= MAX_HEADER_BLOCKS) throw new NotNative('too many header continuation blocks');
+      const [start, size] = blocks[b]!;
+      const block = (await read(start, size)).slice();
+      const bv = viewOf(block);
+      for (let p = 0; p + 8 <= size && messages.length < count; ) {
+        const type = bv.getUint16(p, true);
+        const length = bv.getUint16(p + 2, true);
+        const flags = block[p + 4]!;
+        if (p + 8 + length > size) throw new NotNative('a header message past its block');
+        const data = block.subarray(p + 8, p + 8 + length);
+        if (flags & 0x02 && type !== MSG.nil) throw new NotNative('shared header messages');
+        if (type === MSG.continuation) blocks.push([u64(viewOf(data), 0), u64(viewOf(data), 8)]);
+        messages.push({ type, data });
+        p += 8 + length;
+      }
+    }
+    return messages;
+  }
+
+  /** The (name, header address) links of a symbol-table group, in name order. */
+  async function symbolTable(btree: number, heap: number): Promise<[string, number][]> {
+    const heapHead = await read(heap, 32);
+    if (ascii(heapHead, 0, 4) !== 'HEAP') throw new NotNative('a local heap without signature');
+    const hv = viewOf(heapHead);
+    const names = (await read(u64(hv, 24), u64(hv, 8))).slice();
+    const links: [string, number][] = [];
+    const seen = new Set<number>();
+    async function visit(node: number, depth: number): Promise<void> {
+      if (seen.has(node) || depth > MAX_DEPTH || ++nodes > MAX_BTREE_NODES) {
+        throw new NotNative('a B-tree cycle or runaway');
+      }
+      seen.add(node);
+      const head = await read(node, 24);
+      if (ascii(head, 0, 4) !== 'TREE' || head[4] !== 0) throw new NotNative('a group B-tree');
+      const level = head[5]!;
+      const used = viewOf(head).getUint16(6, true);
+      const body = viewOf((await read(node + 24, 8 + used * 16)).slice());
+      for (let i = 0; i < used; i++) {
+        const child = u64(body, 8 + i * 16);
+        if (level > 0) {
+          await visit(child, depth + 1);
+          continue;
+        }
+        const snod = await read(child, 8);
+        if (ascii(snod, 0, 4) !== 'SNOD') throw new NotNative('a symbol table node');
+        const n = viewOf(snod).getUint16(6, true);
+        const entries = viewOf((await read(child + 8, n * 40)).slice());
+        for (let e = 0; e < n; e++) {
+          const cacheType = entries.getUint32(e * 40 + 16, true);
+          if (cacheType === 2) throw new NotNative('soft links');
+          const name = cString(names, u64(entries, e * 40));
+          links.push([name, u64(entries, e * 40 + 8)]);
+        }
+      }
+    }
+    await visit(btree, 0);
+    const order = nameOrder(links.map((l) => l[0]));
+    for (let i = 1; i < links.length; i++) {
+      if (order(links[i - 1]![0], links[i]![0]) >= 0) throw new NotNative('unsorted links');
+    }
+    return links;
+  }
+
+  async function attributesOf(messages: Message[]): Promise<Attrs> {
+    const found: [string, unknown][] = [];
+    for (const m of messages) {
+      if (m.type === MSG.attribute) found.push(await attribute(m.data, heaps));
+    }
+    const order = nameOrder(found.map((f) => f[0]));
+    found.sort((a, b) => order(a[0], b[0]));
+    return Object.fromEntries(found);
+  }
+
+  /** A group's links: from its symbol table, or from its link messages (compact storage). */
+  async function linksOf(messages: Message[]): Promise<[string, number][]> {
+    const stab = messages.find((m) => m.type === MSG.symbolTable);
+    if (stab) {
+      const sv = viewOf(stab.data);
+      return symbolTable(u64(sv, 0), u64(sv, 8));
+    }
+    return compactLinks(messages);
+  }
+
+  async function walkGroup(messages: Message[], prefix: string[], depth: number): Promise<void> {
+    if (depth > MAX_DEPTH) throw new NotNative('deep nesting');
+    checkKnown(messages);
+    const links = await linksOf(messages);
+    const attrs = await attributesOf(messages);
+    if (Object.keys(attrs).length > 0) groups.push({ path: prefix, attrs });
+    for (const [name, child] of links) {
+      const path = [...prefix, name];
+      const childMessages = await objectHeader(child);
+      if (childMessages.some((m) => m.type === MSG.symbolTable || m.type === MSG.linkInfo)) {
+        await walkGroup(childMessages, path, depth + 1);
+      } else if (childMessages.some((m) => m.type === MSG.layout)) {
+        datasets.push(await dataset(path, childMessages));
+      }
+      // An object with only a datatype is a named datatype: no state.
+    }
+  }
+
+  async function dataset(path: string[], messages: Message[]): Promise<NativeDataset> {
+    checkKnown(messages);
+    const space = messages.find((m) => m.type === MSG.dataspace);
+    const type = messages.find((m) => m.type === MSG.datatype);
+    const layout = messages.find((m) => m.type === MSG.layout);
+    if (!space || !type || !layout) throw new NotNative('a dataset without space, type or layout');
+    const shape = dataspace(space.data);
+    const decoded = decodeDatatype(type.data, 0).type;
+    checkByteOrder(decoded);
+    const total = shape === null ? 0 : shape.reduce((a, b) => a * b, 1);
+    const meta: DatasetMeta = { ...decoded, shape, total_size: total };
+    const bytes = total * decoded.size;
+    const lv = viewOf(layout.data);
+    if (layout.data[0] !== 3) throw new NotNative(`layout message version ${layout.data[0]}`);
+    let storage: Storage;
+    if (bytes === 0) storage = { kind: 'empty' };
+    else if (layout.data[1] === 1) {
+      const address = u64(lv, 2);
+      if (address === UNDEF) throw new NotNative('unallocated data (fill values)');
+      if (u64(lv, 10) < bytes) throw new NotNative('contiguous storage smaller than the data');
+      storage = { kind: 'contiguous', address, size: bytes };
+    } else if (layout.data[1] === 0) {
+      const size = lv.getUint16(2, true);
+      if (size < bytes) throw new NotNative('compact storage smaller than the data');
+      storage = { kind: 'compact', bytes: layout.data.slice(4, 4 + bytes) };
+    } else throw new NotNative('chunked or virtual layouts');
+    return { path, meta, attrs: await attributesOf(messages), storage };
+  }
+
+  const root = await objectHeader(rootHeader);
+  if (!root.some((m) => m.type === MSG.symbolTable || m.type === MSG.linkInfo)) {
+    throw new NotNative('a root group without links');
+  }
+  await walkGroup(root, [], 0);
+  return { datasets, groups, base, heaps };
+}
+
+/**
+ * The hard links of a group stored as link messages (HDF5's "compact" new-style group), in
+ * the order h5wasm lists them: creation order when the group indexes it, else by name. Dense
+ * storage (a fractal heap) and soft or external links throw NotNative.
+ */
+function compactLinks(messages: Message[]): [string, number][] {
+  const info = messages.find((m) => m.type === MSG.linkInfo);
+  if (!info) throw new NotNative('a group without links');
+  const flags = info.data[1]!;
+  const heap = u64(viewOf(info.data), (flags & 1 ? 8 : 0) + 2);
+  if (heap !== UNDEF) throw new NotNative('dense link storage');
+  const links: [string, number, number][] = [];
+  for (const m of messages) {
+    if (m.type !== MSG.link) continue;
+    const d = m.data;
+    const view = viewOf(d);
+    if (d[0] !== 1) throw new NotNative(`link message version ${d[0]}`);
+    const f = d[1]!;
+    let p = 2;
+    const linkType = f & 0x08 ? d[p++]! : 0;
+    let order = 0;
+    if (f & 0x04) {
+      order = Number(view.getBigInt64(p, true));
+      p += 8;
+    }
+    if (f & 0x10) p++; // character set: names are decoded as UTF-8 either way
+    const width = 1 << (f & 3);
+    let length = 0;
+    for (let i = 0; i < width; i++) length += d[p + i]! * 2 ** (8 * i);
+    p += width;
+    const name = UTF8.decode(d.subarray(p, p + length));
+    p += length;
+    if (linkType !== 0) throw new NotNative(linkType === 1 ? 'soft links' : 'external links');
+    links.push([name, u64(view, p), order]);
+  }
+  if (flags & 2) links.sort((a, b) => a[2] - b[2]);
+  else {
+    const byName = nameOrder(links.map((l) => l[0]));
+    links.sort((a, b) => byName(a[0], b[0]));
+  }
+  return links.map(([name, address]) => [name, address]);
+}
+
+/** Refuses headers with messages the native reader does not interpret (filters, links...). */
+function checkKnown(messages: Message[]): void {
+  for (const m of messages) {
+    if (
+      IGNORED.has(m.type) ||
+      m.type === MSG.dataspace ||
+      m.type === MSG.datatype ||
+      m.type === MSG.layout ||
+      m.type === MSG.attribute ||
+      m.type === MSG.continuation ||
+      m.type === MSG.symbolTable ||
+      m.type === MSG.linkInfo ||
+      m.type === MSG.link ||
+      m.type === MSG.groupInfo
+    ) {
+      continue;
+    }
+    throw new NotNative(`header message type ${m.type}`);
+  }
+}
+
+/** Big-endian data is left to h5wasm, which converts it. */
+function checkByteOrder(type: DecodedType): void {
+  if (!type.littleEndian) throw new NotNative('big-endian data');
+  for (const m of type.compound_type?.members ?? []) checkByteOrder(m);
+}
+
+/** A dataspace message: `null` for a null space, `[]` for a scalar, else the dimensions. */
+function dataspace(data: Uint8Array): number[] | null {
+  const view = viewOf(data);
+  const version = data[0];
+  const rank = data[1]!;
+  let p: number;
+  if (version === 1) p = 8;
+  else if (version === 2) {
+    if (data[3] === 2) return null;
+    p = 4;
+  } else throw new NotNative(`dataspace version ${version}`);
+  const dims: number[] = [];
+  for (let i = 0; i < rank; i++) dims.push(u64(view, p + i * 8));
+  return dims;
+}
+
+/** One attribute message as [name, value], the value as h5wasm's `json_value` gives it. */
+async function attribute(data: Uint8Array, heaps: GlobalHeaps): Promise<[string, unknown]> {
+  const view = viewOf(data);
+  const version = data[0];
+  if (version !== 1 && version !== 2 && version !== 3) {
+    throw new NotNative(`attribute version ${version}`);
+  }
+  if (version > 1 && data[1]! & 0x03) throw new NotNative('shared attribute types');
+  const nameSize = view.getUint16(2, true);
+  const typeSize = view.getUint16(4, true);
+  const spaceSize = view.getUint16(6, true);
+  const pad = (n: number): number => (version === 1 ? Math.ceil(n / 8) * 8 : n);
+  let p = version === 3 ? 9 : 8;
+  const name = cString(data, p, p + nameSize);
+  p += pad(nameSize);
+  const type = decodeDatatype(data, p).type;
+  p += pad(typeSize);
+  const shape = dataspace(data.subarray(p, p + spaceSize));
+  p += pad(spaceSize);
+  if (shape === null) return [name, null];
+  const count = shape.reduce((a, b) => a * b, 1);
+  const bytes = data.subarray(p, p + count * type.size);
+  if (bytes.length < count * type.size) throw new NotNative('attribute data truncated');
+  const values = await attributeValues(bytes, type, count, heaps);
+  return [name, shape.length === 0 ? values[0] : values];
+}
+
+async function attributeValues(
+  bytes: Uint8Array,
+  type: DecodedType,
+  count: number,
+  heaps: GlobalHeaps,
+): Promise<unknown[]> {
+  const view = viewOf(bytes);
+  const out: unknown[] = [];
+  if (type.type === CLASS.string) {
+    for (let i = 0; i < count; i++) {
+      const raw = type.vlen
+        ? await vlenBytes(view, i * 16, heaps)
+        : bytes.subarray(i * type.size, (i + 1) * type.size);
+      out.push(decodeText(raw, type.cset, type.vlen));
+    }
+    return out;
+  }
+  if (type.type !== CLASS.integer && type.type !== CLASS.float && type.type !== CLASS.enum) {
+    throw new NotNative(`attributes of type class ${type.type}`);
+  }
+  if (!type.littleEndian) throw new NotNative('big-endian attributes');
+  const { size, signed } = type;
+  for (let i = 0; i < count; i++) {
+    const at = i * size;
+    let v: number;
+    if (type.type === CLASS.float) {
+      if (size === 4) v = view.getFloat32(at, true);
+      else if (size === 8) v = view.getFloat64(at, true);
+      else throw new NotNative(`${size}-byte float attributes`);
+    } else if (size === 1) v = signed ? view.getInt8(at) : view.getUint8(at);
+    else if (size === 2) v = signed ? view.getInt16(at, true) : view.getUint16(at, true);
+    else if (size === 4) v = signed ? view.getInt32(at, true) : view.getUint32(at, true);
+    else if (size === 8)
+      v = Number(signed ? view.getBigInt64(at, true) : view.getBigUint64(at, true));
+    else throw new NotNative(`${size}-byte integer attributes`);
+    out.push(v);
+  }
+  const members = type.enum_type?.members;
+  if (members && isBoolEnum(members)) return out.map((v) => v !== 0);
+  return out;
+}
+
+/** h5py's bool: an enum of exactly FALSE=0 and TRUE=1. */
+function isBoolEnum(members: Record<string, number>): boolean {
+  const names = Object.keys(members).sort().join(',');
+  return names === 'FALSE,TRUE' && members.FALSE === 0 && members.TRUE === 1;
+}
+
+/** The bytes of the variable-length element at `at` (length, collection, index). */
+export async function vlenBytes(
+  view: DataView,
+  at: number,
+  heaps: GlobalHeaps,
+): Promise<Uint8Array> {
+  const length = view.getUint32(at, true);
+  const collection = u64(view, at + 4);
+  const index = view.getUint32(at + 12, true);
+  if (length === 0 || collection === 0) return new Uint8Array(0);
+  const bytes = await heaps.object(collection, index);
+  if (bytes.length < length) throw new NotNative('a variable-length string past its heap object');
+  return bytes.subarray(0, length);
+}
+
+const ASCII = new TextDecoder('ascii');
+const UTF8_TEXT = new TextDecoder('utf-8');
+
+/** Decodes a string as h5wasm does: up to the first NUL, UTF-8 or ASCII by `cset`. */
+export function decodeText(raw: Uint8Array, cset: number, vlen: boolean): string {
+  const nul = raw.indexOf(0);
+  const text = nul >= 0 ? raw.subarray(0, nul) : raw;
+  if (cset === 1) return UTF8_TEXT.decode(text);
+  if (!vlen) return ASCII.decode(text);
+  let out = '';
+  for (const byte of text) out += String.fromCharCode(byte);
+  return out;
+}
