@@ -12,6 +12,7 @@ import {
 import type { File as H5File } from 'h5wasm';
 import { platform } from '#h5wasm';
 import { DTYPE_ATTR, STORED_AS } from './h5-types.js';
+import { writeNativeHdf5 } from './native/write.js';
 
 /** Options of the HDF5 writer, passed as `{ hdf5: { ... } }`. */
 export interface Hdf5WriteOptions {
@@ -29,6 +30,12 @@ export interface Hdf5WriteOptions {
    * written).
    */
   slabBytes?: number;
+  /**
+   * `'auto'` (default): statekit's own writer (h5py's default file layout, data streamed
+   * straight to the file) unless `gzip` is set or the sink cannot patch its start, then
+   * h5wasm. `'native'` or `'h5wasm'` force one; `'native'` with gzip is an `unsupported` error.
+   */
+  engine?: 'auto' | 'native' | 'h5wasm';
 }
 
 /** Default slab size for large writes. */
@@ -63,7 +70,14 @@ function deinterleave(data: Float32Array | Float64Array): Map<string, Float32Arr
   ]);
 }
 
-/** Writes one entry's value as a dataset; returns the attributes it needs beyond the entry's. */
+/** Chunks of about CHUNK_BYTES along the first axis (every dimension at least 1). */
+function chunkShape(shape: number[], itemSize: number): number[] {
+  const rest = shape.slice(1).map((d) => Math.max(d, 1));
+  const rowBytes = rest.reduce((a, b) => a * b, itemSize);
+  const rows = Math.max(1, Math.min(shape[0]!, Math.floor(CHUNK_BYTES / rowBytes)));
+  return [rows, ...rest];
+}
+
 /**
  * Writes a numeric array either in one piece or, beyond `slabBytes`, as a chunked dataset
  * grown to its shape and filled slab by slab along the first axis.
@@ -78,7 +92,12 @@ function writeNumeric(
 ): void {
   const compression = gzip ? { compression: gzip } : {};
   if (data.byteLength <= slabBytes || shape.length === 0 || shape[0] === 0) {
-    file.create_dataset({ name, data: data as Float32Array, shape, ...compression });
+    // HDF5 compresses only chunked datasets; scalars and empty arrays stay plain.
+    const chunked =
+      gzip && shape.length > 0 && data.length > 0
+        ? { ...compression, chunks: chunkShape(shape, data.byteLength / Math.max(1, data.length)) }
+        : {};
+    file.create_dataset({ name, data: data as Float32Array, shape, ...chunked });
     return;
   }
   const rows = shape[0]!;
@@ -211,6 +230,19 @@ export async function writeHdf5(
   options: WriteOptions = {},
 ): Promise<void> {
   const own = (options.hdf5 ?? {}) as Hdf5WriteOptions;
+  const engine = own.engine ?? 'auto';
+  const nativeOk = !own.gzip && sink.patch !== undefined;
+  if (engine === 'native' && !nativeOk) {
+    throw new StatekitError(
+      'unsupported',
+      own.gzip ? 'the native HDF5 writer does not compress' : 'the sink cannot patch',
+      { file: sink.name },
+    );
+  }
+  if (engine !== 'h5wasm' && nativeOk) {
+    const patchable = sink as ByteSink & Required<Pick<ByteSink, 'patch'>>;
+    return writeNativeHdf5(entries, patchable, (e) => datasetName(e, own.layout));
+  }
   const lib = await platform.load();
   const target = platform.writable(lib, sink.path);
   let file: H5File | undefined;

@@ -79,9 +79,11 @@ async function writeH5(file: string, entries: Entry[], options = {}): Promise<vo
   await sink.close();
 }
 
-async function readAll(file: string): Promise<Entry[]> {
+async function readAll(file: string, engine?: 'auto' | 'native' | 'h5wasm'): Promise<Entry[]> {
   const source = fileSource(file);
-  const reader = await openSource(source);
+  const reader = engine
+    ? await (await hdf5.load()).open(source, { hdf5: { engine } })
+    : await openSource(source);
   const out: Entry[] = [];
   for await (const e of reader.read()) out.push(e);
   await reader.close();
@@ -89,30 +91,39 @@ async function readAll(file: string): Promise<Entry[]> {
   return out;
 }
 
-describe('statekit reads back what it writes, exactly', () => {
-  test('every dtype and scalar kind, nested paths and dotted names', async () => {
-    const file = path.join(tmp, 'every.h5');
-    const entries = everyDtype();
-    await writeH5(file, entries);
-    const back = await readAll(file);
-    const byKey = new Map(back.map((e) => [e.key, e]));
-    for (const e of entries) {
-      const got = byKey.get(e.key);
-      expect(got?.path, e.key).toEqual(e.path);
-      expect(got?.value, e.key).toEqual(e.value);
-    }
-    expect(back).toHaveLength(entries.length);
-  });
+/** The two writers: statekit's own (the default) and h5wasm (used for gzip). */
+const WRITERS = ['native', 'h5wasm'] as const;
+
+describe.each(WRITERS)('statekit reads back what it writes (%s writer), exactly', (writer) => {
+  // h5wasm writes superblock version 2, which 'auto' reads with h5wasm.
+  test.each(['auto', 'h5wasm'] as const)(
+    'every dtype and scalar kind, nested paths and dotted names (%s reader)',
+    async (reader) => {
+      const file = path.join(tmp, `every-${writer}-${reader}.h5`);
+      const entries = everyDtype();
+      await writeH5(file, entries, { engine: writer });
+      const back = await readAll(file, reader);
+      const byKey = new Map(back.map((e) => [e.key, e]));
+      for (const e of entries) {
+        const got = byKey.get(e.key);
+        expect(got?.path, e.key).toEqual(e.path);
+        expect(got?.value, e.key).toEqual(e.value);
+      }
+      expect(back).toHaveLength(entries.length);
+    },
+  );
 });
 
 describe.skipIf(!PYTHON)('h5py reads what we write', () => {
-  test('every dtype: values and checksums as h5py sees them', async () => {
-    const file = path.join(tmp, 'every-h5py.h5');
-    const entries = everyDtype();
-    await writeH5(file, entries);
-    const out = JSON.parse(
-      python(
-        `import sys, json, hashlib, h5py, numpy as np
+  test.each(WRITERS)(
+    'every dtype: values and checksums as h5py sees them (%s writer)',
+    async (writer) => {
+      const file = path.join(tmp, `every-h5py-${writer}.h5`);
+      const entries = everyDtype();
+      await writeH5(file, entries, { engine: writer });
+      const out = JSON.parse(
+        python(
+          `import sys, json, hashlib, h5py, numpy as np
 out = {}
 def visit(name, obj):
     if isinstance(obj, h5py.Dataset):
@@ -125,43 +136,47 @@ def visit(name, obj):
                      'sha256': hashlib.sha256(arr.astype(arr.dtype.newbyteorder('<')).tobytes()).hexdigest() if arr.dtype.kind != 'O' else None}
 h5py.File(sys.argv[1], 'r').visititems(visit)
 print(json.dumps(out))`,
-        file,
-      ),
-    );
-    // Native types h5py maps exactly: same dtype and the same checksum as ours.
-    for (const [key, dtype] of [
-      ['int8', 'int8'],
-      ['int16', 'int16'],
-      ['int32', 'int32'],
-      ['int64', 'int64'],
-      ['uint8', 'uint8'],
-      ['uint16', 'uint16'],
-      ['uint32', 'uint32'],
-      ['uint64', 'uint64'],
-      ['float32', 'float32'],
-      ['float64', 'float64'],
-      ['complex64', 'complex64'],
-      ['complex128', 'complex128'],
-      ['bytes', '|S4'],
-      ['E.V', 'float32'],
-      ['empty', 'float32'],
-    ] as const) {
-      const ours = entries.find((e) => e.key === key)!.value as NdArray;
-      expect(out[key].dtype, key).toBe(dtype);
-      expect(out[key].shape, key).toEqual([...ours.shape]);
-      expect(out[key].sha256, key).toBe(await arraySha256(ours));
-    }
-    expect(out['net/layer/w'].dtype).toBe('float64');
-    // The documented convention: bool, float16, bfloat16 as uint8/uint16 bits plus an attribute.
-    expect(out.bool).toMatchObject({ dtype: 'uint8', attrs: { statekit_dtype: 'bool' } });
-    expect(out.float16).toMatchObject({ dtype: 'uint16', attrs: { statekit_dtype: 'float16' } });
-    expect(out.bfloat16).toMatchObject({ dtype: 'uint16', attrs: { statekit_dtype: 'bfloat16' } });
-    expect(out.float16.sha256).toBe(
-      await arraySha256(entries.find((e) => e.key === 'float16')!.value as NdArray),
-    );
-    expect(out.str).toMatchObject({ dtype: '<U3', shape: [3], attrs: { statekit_dtype: '<U5' } });
-    expect(out.name.dtype).toBe('<U5');
-  });
+          file,
+        ),
+      );
+      // Native types h5py maps exactly: same dtype and the same checksum as ours.
+      for (const [key, dtype] of [
+        ['int8', 'int8'],
+        ['int16', 'int16'],
+        ['int32', 'int32'],
+        ['int64', 'int64'],
+        ['uint8', 'uint8'],
+        ['uint16', 'uint16'],
+        ['uint32', 'uint32'],
+        ['uint64', 'uint64'],
+        ['float32', 'float32'],
+        ['float64', 'float64'],
+        ['complex64', 'complex64'],
+        ['complex128', 'complex128'],
+        ['bytes', '|S4'],
+        ['E.V', 'float32'],
+        ['empty', 'float32'],
+      ] as const) {
+        const ours = entries.find((e) => e.key === key)!.value as NdArray;
+        expect(out[key].dtype, key).toBe(dtype);
+        expect(out[key].shape, key).toEqual([...ours.shape]);
+        expect(out[key].sha256, key).toBe(await arraySha256(ours));
+      }
+      expect(out['net/layer/w'].dtype).toBe('float64');
+      // The documented convention: bool, float16, bfloat16 as uint8/uint16 bits plus an attribute.
+      expect(out.bool).toMatchObject({ dtype: 'uint8', attrs: { statekit_dtype: 'bool' } });
+      expect(out.float16).toMatchObject({ dtype: 'uint16', attrs: { statekit_dtype: 'float16' } });
+      expect(out.bfloat16).toMatchObject({
+        dtype: 'uint16',
+        attrs: { statekit_dtype: 'bfloat16' },
+      });
+      expect(out.float16.sha256).toBe(
+        await arraySha256(entries.find((e) => e.key === 'float16')!.value as NdArray),
+      );
+      expect(out.str).toMatchObject({ dtype: '<U3', shape: [3], attrs: { statekit_dtype: '<U5' } });
+      expect(out.name.dtype).toBe('<U5');
+    },
+  );
 
   test("BrainPy's load_by_h5 logic, run in Python over our saveStates output, fills every alias", async () => {
     const V = new Variable(ndarray('float32', [4], Float32Array.of(1, 2, 3, 4)));
