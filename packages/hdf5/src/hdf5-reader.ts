@@ -191,9 +191,9 @@ export async function openHdf5(source: ByteSource, options: ReadOptions = {}): P
     try {
       return nativeReader(source, await parseHdf5(source, base));
     } catch (cause) {
-      // Anything the native reader does not handle, or finds broken, goes to h5wasm, which
-      // reads every layout and is the judge of what is corrupt.
-      if (engine === 'native') {
+      // What the native reader does not handle goes to h5wasm; what it finds broken is corrupt.
+      if (cause instanceof StatekitError) throw withContext(cause, source.name);
+      if (engine === 'native' || !(cause instanceof NotNative)) {
         throw new StatekitError(
           cause instanceof NotNative ? 'unsupported' : 'corrupt',
           `HDF5 (native reader): ${messageOf(cause)}`,

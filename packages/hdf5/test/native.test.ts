@@ -258,6 +258,34 @@ with h5py.File(sys.argv[1], 'r+') as f:
     },
   );
 
+  test('broken structures it reads are corrupt errors naming the file (h5wasm is not asked)', async () => {
+    const codec = await hdf5.load();
+    const sink = memorySink();
+    await codec.write([entry(['E', 'V'], 1.5, { unit: 'mV' }), ...numbered(3)], sink, {});
+    await sink.close();
+    const good = sink.bytes();
+    const at = (sig: string) => Buffer.from(good).indexOf(sig);
+    const damaged = (edit: (b: Uint8Array) => Uint8Array) => edit(good.slice());
+    const cases: [Uint8Array, RegExp][] = [
+      [good.subarray(0, good.length - 8), /truncated: the superblock says \d+ bytes/],
+      [damaged((b) => b.fill(0x47, at('GCOL'), at('GCOL') + 4)), /a global heap without signature/],
+      [damaged((b) => b.fill(0, at('TREE'), at('TREE') + 1)), /a group B-tree node/],
+      [damaged((b) => b.fill(0, at('SNOD'), at('SNOD') + 1)), /a symbol table node/],
+      [damaged((b) => b.fill(0, at('HEAP'), at('HEAP') + 1)), /a local heap without signature/],
+    ];
+    for (const [bytes, why] of cases) {
+      const error = await (async () => {
+        const reader = await codec.open(bytesSource(bytes, 'broken.h5'));
+        for await (const _ of reader.read()) {
+          // read everything
+        }
+      })().catch((e: unknown) => e);
+      expect(isStatekitError(error) && error.tag, String(why)).toBe('corrupt');
+      expect((error as Error).message).toMatch(why);
+      expect((error as Error).message).toContain('broken.h5');
+    }
+  });
+
   test('gzip needs h5wasm: auto uses it (small arrays chunked whole), native refuses', async () => {
     const file = path.join(tmp, 'gzip.h5');
     const error = await writeH5(file, numbered(2), { engine: 'native', gzip: 4 }).catch(

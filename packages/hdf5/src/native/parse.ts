@@ -3,12 +3,15 @@
  * statekit's native writer produces: superblock version 0/1, version 1 object headers, groups
  * as symbol tables (B-tree version 1 + local heap), contiguous and compact datasets, attributes
  * and variable-length strings in global heaps. Everything else (object header version 2,
- * link-message groups, chunked or filtered data, soft and external links, big-endian data...)
- * throws {@link NotNative}, and the codec falls back to h5wasm for the whole file.
+ * dense link storage, chunked or filtered data, soft and external links, big-endian data...)
+ * throws {@link NotNative}, and the codec falls back to h5wasm for the whole file. A broken
+ * structure of a kind it reads (a bad signature, a link past its heap, a truncated file) is a
+ * `corrupt` StatekitError: h5wasm is not asked, since HDF5 aborts on some of them (a corrupt
+ * global heap) and reports others as missing attributes.
  *
  * Format reference: the HDF5 File Format Specification (version 3.0), sections II-IV.
  */
-import type { Attrs, ByteSource, GroupInfo } from '@statekit/core';
+import { type Attrs, type ByteSource, type GroupInfo, StatekitError } from '@statekit/core';
 import { cString, NotNative, nameOrder, UNDEF, UTF8, u64, viewOf } from './bytes.js';
 import { CLASS, type DecodedType, decodeDatatype } from './datatype.js';
 
@@ -97,13 +100,13 @@ export class GlobalHeaps {
       this.collections.set(address, collection);
     }
     const bytes = (await collection).get(index);
-    if (!bytes) throw new NotNative(`missing global heap object ${address}:${index}`);
+    if (!bytes) throw corrupt(`missing global heap object ${address}:${index}`);
     return bytes;
   }
 
   private async load(address: number): Promise<Map<number, Uint8Array>> {
     const head = await this.source.read(this.base + address, 16);
-    if (ascii(head, 0, 4) !== 'GCOL') throw new NotNative('a global heap without signature');
+    if (ascii(head, 0, 4) !== 'GCOL') throw corrupt('a global heap without signature');
     const size = u64(viewOf(head), 8);
     const bytes = (await this.source.read(this.base + address, size)).slice();
     const view = viewOf(bytes);
@@ -112,12 +115,17 @@ export class GlobalHeaps {
       const index = view.getUint16(p, true);
       if (index === 0) break;
       const length = u64(view, p + 8);
-      if (p + 16 + length > size) throw new NotNative('a global heap object past its collection');
+      if (p + 16 + length > size) throw corrupt('a global heap object past its collection');
       out.set(index, bytes.subarray(p + 16, p + 16 + length));
       p += 16 + Math.ceil(length / 8) * 8;
     }
     return out;
   }
+}
+
+/** A structure the native reader fully understands is broken: the file is corrupt. */
+function corrupt(what: string): StatekitError {
+  return new StatekitError('corrupt', `HDF5 metadata: ${what}`);
 }
 
 function ascii(bytes: Uint8Array, at: number, n: number): string {
@@ -127,7 +135,7 @@ function ascii(bytes: Uint8Array, at: number, n: number): string {
 /** Reads the whole metadata tree of an HDF5 file whose superblock is at `base`. */
 export async function parseHdf5(source: ByteSource, base: number): Promise<NativeFile> {
   const read = (address: number, length: number): Promise<Uint8Array> => {
-    if (address === UNDEF) throw new NotNative('an undefined address');
+    if (address === UNDEF) throw corrupt('an undefined address');
     return source.read(base + address, length);
   };
   const sb = await read(0, Math.min(96 + 8, source.size - base));
@@ -138,6 +146,13 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
   const view = viewOf(sb);
   const baseAddress = u64(view, at);
   if (baseAddress !== 0 && baseAddress !== base) throw new NotNative('a relocated base address');
+  const eof = u64(view, at + 16);
+  if (eof !== UNDEF && base + eof > source.size) {
+    throw new StatekitError(
+      'corrupt',
+      `truncated: the superblock says ${base + eof} bytes, but the file has ${source.size}`,
+    );
+  }
   const rootEntry = at + 32;
   const rootHeader = u64(view, rootEntry + 8);
   const heaps = new GlobalHeaps(source, base);
@@ -148,14 +163,15 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
   async function objectHeader(address: number): Promise<Message[]> {
     const prefix = await read(address, 16);
     if (prefix[0] !== 1) {
-      throw new NotNative(ascii(prefix, 0, 4) === 'OHDR' ? 'object header version 2' : 'header');
+      if (ascii(prefix, 0, 4) === 'OHDR') throw new NotNative('object header version 2');
+      throw corrupt(`no object header at ${address} (version byte ${prefix[0]})`);
     }
     const pv = viewOf(prefix);
     const count = pv.getUint16(2, true);
     const blocks: [number, number][] = [[address + 16, pv.getUint32(8, true)]];
     const messages: Message[] = [];
     for (let b = 0; b < blocks.length && messages.length < count; b++) {
-      if (b >= MAX_HEADER_BLOCKS) throw new NotNative('too many header continuation blocks');
+      if (b >= MAX_HEADER_BLOCKS) throw corrupt('too many header continuation blocks');
       const [start, size] = blocks[b]!;
       const block = (await read(start, size)).slice();
       const bv = viewOf(block);
@@ -163,7 +179,7 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
         const type = bv.getUint16(p, true);
         const length = bv.getUint16(p + 2, true);
         const flags = block[p + 4]!;
-        if (p + 8 + length > size) throw new NotNative('a header message past its block');
+        if (p + 8 + length > size) throw corrupt('a header message past its block');
         const data = block.subarray(p + 8, p + 8 + length);
         if (flags & 0x02 && type !== MSG.nil) throw new NotNative('shared header messages');
         if (type === MSG.continuation) blocks.push([u64(viewOf(data), 0), u64(viewOf(data), 8)]);
@@ -177,18 +193,18 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
   /** The (name, header address) links of a symbol-table group, in name order. */
   async function symbolTable(btree: number, heap: number): Promise<[string, number][]> {
     const heapHead = await read(heap, 32);
-    if (ascii(heapHead, 0, 4) !== 'HEAP') throw new NotNative('a local heap without signature');
+    if (ascii(heapHead, 0, 4) !== 'HEAP') throw corrupt('a local heap without signature');
     const hv = viewOf(heapHead);
     const names = (await read(u64(hv, 24), u64(hv, 8))).slice();
     const links: [string, number][] = [];
     const seen = new Set<number>();
     async function visit(node: number, depth: number): Promise<void> {
       if (seen.has(node) || depth > MAX_DEPTH || ++nodes > MAX_BTREE_NODES) {
-        throw new NotNative('a B-tree cycle or runaway');
+        throw corrupt('a B-tree cycle or runaway');
       }
       seen.add(node);
       const head = await read(node, 24);
-      if (ascii(head, 0, 4) !== 'TREE' || head[4] !== 0) throw new NotNative('a group B-tree');
+      if (ascii(head, 0, 4) !== 'TREE' || head[4] !== 0) throw corrupt('a group B-tree node');
       const level = head[5]!;
       const used = viewOf(head).getUint16(6, true);
       const body = viewOf((await read(node + 24, 8 + used * 16)).slice());
@@ -199,7 +215,7 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
           continue;
         }
         const snod = await read(child, 8);
-        if (ascii(snod, 0, 4) !== 'SNOD') throw new NotNative('a symbol table node');
+        if (ascii(snod, 0, 4) !== 'SNOD') throw corrupt('a symbol table node');
         const n = viewOf(snod).getUint16(6, true);
         const entries = viewOf((await read(child + 8, n * 40)).slice());
         for (let e = 0; e < n; e++) {
@@ -213,7 +229,7 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
     await visit(btree, 0);
     const order = nameOrder(links.map((l) => l[0]));
     for (let i = 1; i < links.length; i++) {
-      if (order(links[i - 1]![0], links[i]![0]) >= 0) throw new NotNative('unsorted links');
+      if (order(links[i - 1]![0], links[i]![0]) >= 0) throw corrupt('unsorted links');
     }
     return links;
   }
@@ -261,7 +277,7 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
     const space = messages.find((m) => m.type === MSG.dataspace);
     const type = messages.find((m) => m.type === MSG.datatype);
     const layout = messages.find((m) => m.type === MSG.layout);
-    if (!space || !type || !layout) throw new NotNative('a dataset without space, type or layout');
+    if (!space || !type || !layout) throw corrupt('a dataset without space, type or layout');
     const shape = dataspace(space.data);
     const decoded = decodeDatatype(type.data, 0).type;
     checkByteOrder(decoded);
@@ -275,11 +291,11 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
     else if (layout.data[1] === 1) {
       const address = u64(lv, 2);
       if (address === UNDEF) throw new NotNative('unallocated data (fill values)');
-      if (u64(lv, 10) < bytes) throw new NotNative('contiguous storage smaller than the data');
+      if (u64(lv, 10) < bytes) throw corrupt('contiguous storage smaller than the data');
       storage = { kind: 'contiguous', address, size: bytes };
     } else if (layout.data[1] === 0) {
       const size = lv.getUint16(2, true);
-      if (size < bytes) throw new NotNative('compact storage smaller than the data');
+      if (size < bytes) throw corrupt('compact storage smaller than the data');
       storage = { kind: 'compact', bytes: layout.data.slice(4, 4 + bytes) };
     } else throw new NotNative('chunked or virtual layouts');
     return { path, meta, attrs: await attributesOf(messages), storage };
@@ -401,7 +417,7 @@ async function attribute(data: Uint8Array, heaps: GlobalHeaps): Promise<[string,
   if (shape === null) return [name, null];
   const count = shape.reduce((a, b) => a * b, 1);
   const bytes = data.subarray(p, p + count * type.size);
-  if (bytes.length < count * type.size) throw new NotNative('attribute data truncated');
+  if (bytes.length < count * type.size) throw corrupt('attribute data truncated');
   const values = await attributeValues(bytes, type, count, heaps);
   return [name, shape.length === 0 ? values[0] : values];
 }
@@ -465,7 +481,7 @@ export async function vlenBytes(
   const index = view.getUint32(at + 12, true);
   if (length === 0 || collection === 0) return new Uint8Array(0);
   const bytes = await heaps.object(collection, index);
-  if (bytes.length < length) throw new NotNative('a variable-length string past its heap object');
+  if (bytes.length < length) throw corrupt('a variable-length string past its heap object');
   return bytes.subarray(0, length);
 }
 
