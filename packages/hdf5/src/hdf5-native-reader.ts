@@ -10,16 +10,66 @@ import { type DatasetBytes, datasetInfo, datasetLeaf } from './dataset-value.js'
 import { viewOf } from './native/bytes.js';
 import { decodeText, type NativeDataset, type NativeFile, vlenBytes } from './native/parse.js';
 
+/** Datasets smaller than this are read together with their neighbours in the file. */
+const SMALL_BYTES = 1 << 20;
+/** Bytes of small datasets fetched per batch. */
+const BATCH_BYTES = 32 << 20;
+/** Neighbours closer than this (headers between datasets) are read in one run. */
+const RUN_GAP = 64 << 10;
+
+/**
+ * Reads the small contiguous datasets of `batch` in runs: sorted by address, neighbours merged
+ * into one read, each dataset a view of its run. A run that fails to read is left out, so the
+ * dataset's own read reports the error with its key.
+ */
+async function prefetch(
+  source: ByteSource,
+  base: number,
+  batch: NativeDataset[],
+): Promise<Map<NativeDataset, Uint8Array>> {
+  const small = batch
+    .filter((d) => d.storage.kind === 'contiguous' && d.storage.size < SMALL_BYTES)
+    .map((d) => ({ d, at: (d.storage as { address: number }).address, size: sizeOf(d) }))
+    .sort((a, b) => a.at - b.at);
+  const out = new Map<NativeDataset, Uint8Array>();
+  for (let i = 0; i < small.length; ) {
+    let j = i + 1;
+    let end = small[i]!.at + small[i]!.size;
+    while (j < small.length && small[j]!.at - end <= RUN_GAP) {
+      end = Math.max(end, small[j]!.at + small[j]!.size);
+      j++;
+    }
+    const start = small[i]!.at;
+    try {
+      const run = await source.read(base + start, end - start);
+      for (let k = i; k < j; k++) {
+        const { d, at, size } = small[k]!;
+        out.set(d, run.subarray(at - start, at - start + size));
+      }
+    } catch {
+      // each dataset of the run is read (and fails) on its own
+    }
+    i = j;
+  }
+  return out;
+}
+
+function sizeOf(d: NativeDataset): number {
+  return d.storage.kind === 'contiguous' ? d.storage.size : 0;
+}
+
 /**
  * A Reader over metadata the native parser read (see `native/parse.ts`): listing costs no
- * further reads, and each dataset's data is one read straight from the file (a view onto the
- * file's bytes where alignment allows).
+ * further reads; data comes straight from the file, small datasets in batched runs of
+ * neighbours (names are listed in name order, but files are written in creation order), as
+ * views onto the file's bytes where alignment allows.
  */
 export function nativeReader(source: ByteSource, file: NativeFile): Reader {
   const byKey = new Map(file.datasets.map((d) => [d.path.join('.'), d]));
-  const bytesOf = (d: NativeDataset): DatasetBytes => {
+  const bytesOf = (d: NativeDataset, fetched?: Uint8Array): DatasetBytes => {
     const raw = (): Promise<Uint8Array> | Uint8Array => {
       const s = d.storage;
+      if (fetched) return fetched;
       if (s.kind === 'compact') return s.bytes;
       if (s.kind === 'empty') return new Uint8Array(0);
       return source.read(file.base + s.address, s.size);
@@ -67,13 +117,23 @@ export function nativeReader(source: ByteSource, file: NativeFile): Reader {
         const set = new Set(keys);
         wanted = wanted.filter((d) => set.has(d.path.join('.')));
       }
-      for (const d of wanted) {
-        yield await guard(d, async (): Promise<Entry> => {
-          const value = await datasetLeaf(d.meta, d.attrs, bytesOf(d));
-          return Object.keys(d.attrs).length > 0
-            ? entry(d.path, value, d.attrs)
-            : entry(d.path, value);
-        });
+      for (let start = 0; start < wanted.length; ) {
+        let end = start;
+        for (let bytes = 0; end < wanted.length && bytes < BATCH_BYTES; end++) {
+          const size = sizeOf(wanted[end]!);
+          if (size < SMALL_BYTES) bytes += size;
+        }
+        const batch = wanted.slice(start, end);
+        start = end;
+        const fetched = await prefetch(source, file.base, batch);
+        for (const d of batch) {
+          yield await guard(d, async (): Promise<Entry> => {
+            const value = await datasetLeaf(d.meta, d.attrs, bytesOf(d, fetched.get(d)));
+            return Object.keys(d.attrs).length > 0
+              ? entry(d.path, value, d.attrs)
+              : entry(d.path, value);
+          });
+        }
       }
     },
     async groups() {

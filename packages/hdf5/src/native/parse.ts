@@ -260,9 +260,14 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
     const links = await linksOf(messages);
     const attrs = await attributesOf(messages);
     if (Object.keys(attrs).length > 0) groups.push({ path: prefix, attrs });
-    for (const [name, child] of links) {
+    // Headers are read in address order (files are written in creation order, listed in name
+    // order: reading them by name would jump about the file), then walked in name order.
+    const headers: Message[][] = new Array(links.length);
+    const byAddress = links.map((_, i) => i).sort((a, b) => links[a]![1] - links[b]![1]);
+    for (const i of byAddress) headers[i] = await objectHeader(links[i]![1]);
+    for (const [i, [name]] of links.entries()) {
       const path = [...prefix, name];
-      const childMessages = await objectHeader(child);
+      const childMessages = headers[i]!;
       if (childMessages.some((m) => m.type === MSG.symbolTable || m.type === MSG.linkInfo)) {
         await walkGroup(childMessages, path, depth + 1);
       } else if (childMessages.some((m) => m.type === MSG.layout)) {
