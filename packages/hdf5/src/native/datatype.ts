@@ -4,7 +4,7 @@
  */
 import type { DType } from '@statekit/core';
 import type { TypeMeta } from '../h5-types.js';
-import { align, cString, NotNative, viewOf } from './bytes.js';
+import { align, cString, ENCODER, NotNative, viewOf } from './bytes.js';
 
 /** HDF5 type classes (H5T_class_t). */
 export const CLASS = {
@@ -185,15 +185,39 @@ function encodeNumber(kind: 'int' | 'uint' | 'float', size: number): Uint8Array 
   return out;
 }
 
-/** The HDF5 type statekit's native writer stores `dtype` as (bool/float16/bfloat16 excluded). */
+/**
+ * The HDF5 type statekit's native writer stores `dtype` as, the type h5py gives the same numpy
+ * dtype (bfloat16 excluded: h5py has none). Throws `NotNative` for other dtypes.
+ */
 export function encodeDtype(dtype: DType, itemSize: number): Uint8Array {
   const int = /^(u?int)(8|16|32|64)$/.exec(dtype);
   if (int) return encodeNumber(int[1] as 'int' | 'uint', Number(int[2]) / 8);
+  if (dtype === 'bool') return encodeBool();
+  if (dtype === 'float16') return encodeNumber('float', 2);
   if (dtype === 'float32') return encodeNumber('float', 4);
   if (dtype === 'float64') return encodeNumber('float', 8);
   if (dtype === 'complex64' || dtype === 'complex128') return encodeComplex(itemSize / 2);
   if (dtype === 'bytes') return encodeFixedString(itemSize);
   throw new NotNative(`dtype ${dtype}`);
+}
+
+/** h5py's bool type: a version 1 enum over int8 with members `FALSE = 0` and `TRUE = 1`. */
+function encodeBool(): Uint8Array {
+  const base = encodeNumber('int', 1);
+  const out = new Uint8Array(8 + base.length + 2 * 8 + 2);
+  const view = viewOf(out);
+  out[0] = 0x10 | CLASS.enum;
+  view.setUint16(1, 2, true); // two members
+  view.setUint32(4, 1, true);
+  out.set(base, 8);
+  let p = 8 + base.length;
+  for (const name of ['FALSE', 'TRUE']) {
+    out.set(ENCODER.encode(name), p); // NUL-terminated, padded to 8 bytes
+    p += 8;
+  }
+  out[p] = 0;
+  out[p + 1] = 1;
+  return out;
 }
 
 /** h5py's complex type: a version 1 compound `{r, i}` of two IEEE floats. */

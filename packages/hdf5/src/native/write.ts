@@ -275,7 +275,7 @@ function storedOf(value: Entry['value']): Stored {
   if (isNdArray(value)) {
     const array = value as NdArray;
     const shape = array.shape;
-    const stored = STORED_AS[array.dtype];
+    const stored = array.dtype === 'bfloat16' ? STORED_AS.bfloat16 : undefined;
     if (stored) {
       return {
         type: encodeDtype(stored, array.itemSize),
@@ -315,7 +315,7 @@ function storedOf(value: Entry['value']): Stored {
   }
   if (typeof value === 'boolean') {
     return {
-      type: encodeNumber('uint', 1),
+      type: encodeDtype('bool', 1),
       shape: [],
       data: Uint8Array.of(value ? 1 : 0),
       tag: 'python:bool',
