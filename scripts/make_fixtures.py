@@ -310,6 +310,21 @@ def write_h5(name, build, **kw):
         sidecar(path, 'hdf5', h5_describe(f), h5_groups(f))
 
 
+def latest_dense(f):
+    """libver='latest' with more than 8 links per group: dense link storage (a fractal heap
+    indexed by a v2 B-tree), with and without a creation-order index."""
+    f.attrs['layout'] = 'latest, dense'
+    net = f.create_group('net')
+    for i in range(40):
+        net['neuron%02d.V' % i] = np.full(3, i, dtype='f4')
+    tracked = f.create_group('tracked', track_order=True)
+    for k in ['zeta', 'alpha', 'mid'] + ['t%02d' % i for i in range(12)]:
+        tracked[k] = np.array([len(k), ord(k[0])], dtype='i2')
+    f['scalar'] = 2.5
+    for i in range(5):
+        f['scalar'].attrs['a%d' % i] = i
+
+
 def h5_fixtures(rng):
     os.makedirs(os.path.join(H5, 'bad'), exist_ok=True)
     arrays = every_dtype(rng)
@@ -356,6 +371,7 @@ def h5_fixtures(rng):
             g[k] = np.array([ord(k[0])], dtype='i4')
         f['x'] = np.ones(3, dtype='f4')
     write_h5('latest-track-order.h5', latest, libver='latest', userblock_size=512)
+    write_h5('latest-dense.h5', latest_dense, libver='latest')
 
     def links(f):
         f.attrs['creator'] = 'statekit fixtures'

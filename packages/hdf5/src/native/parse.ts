@@ -2,9 +2,11 @@
  * A native (pure TypeScript) reader of HDF5 metadata for the files h5py writes by default and
  * statekit's native writer produces: superblock version 0/1, version 1 object headers, groups
  * as symbol tables (B-tree version 1 + local heap), contiguous and compact datasets, attributes
- * and variable-length strings in global heaps. Everything else (object header version 2,
- * dense link storage, chunked or filtered data, soft and external links, big-endian data...)
- * throws {@link NotNative}, and the codec falls back to h5wasm for the whole file. A broken
+ * and variable-length strings in global heaps; and for `libver='latest'` files: superblock
+ * version 2/3, version 2 object headers (checksums verified), link-message groups and dense
+ * link storage (`dense.ts`). Everything else (chunked or filtered data, soft and external
+ * links, big-endian data, dense attributes...) throws {@link NotNative}, and the codec falls
+ * back to h5wasm for the whole file. A broken
  * structure of a kind it reads (a bad signature, a link past its heap, a truncated file) is a
  * `corrupt` StatekitError: h5wasm is not asked, since HDF5 aborts on some of them (a corrupt
  * global heap) and reports others as missing attributes.
@@ -14,6 +16,7 @@
 import { type Attrs, type ByteSource, type GroupInfo, StatekitError } from '@statekit/core';
 import { cString, NotNative, nameOrder, UNDEF, UTF8, u64, viewOf } from './bytes.js';
 import { CLASS, type DecodedType, decodeDatatype } from './datatype.js';
+import { checkBlock, denseLinks } from './dense.js';
 
 /** A dataset's type, shape and element count. */
 export type DatasetMeta = DecodedType & { total_size: number };
@@ -65,6 +68,7 @@ const MSG = {
   symbolTable: 0x11,
   mtime: 0x12,
   btreeK: 0x13,
+  attributeInfo: 0x15,
   refCount: 0x16,
 } as const;
 /** Messages that do not change what statekit reads. */
@@ -138,23 +142,36 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
     if (address === UNDEF) throw corrupt('an undefined address');
     return source.read(base + address, length);
   };
-  const sb = await read(0, Math.min(96 + 8, source.size - base));
+  const sb = (await read(0, Math.min(96 + 8, source.size - base))).slice();
   const version = sb[8]!;
-  if (version > 1) throw new NotNative(`superblock version ${version}`);
-  if (sb[13] !== 8 || sb[14] !== 8) throw new NotNative('offsets or lengths other than 8 bytes');
-  const at = version === 1 ? 28 : 24;
+  if (version > 3) throw new NotNative(`superblock version ${version}`);
   const view = viewOf(sb);
-  const baseAddress = u64(view, at);
+  let baseAddress: number;
+  let eof: number;
+  let rootHeader: number;
+  if (version >= 2) {
+    checkBlock(sb.subarray(0, 48), '\x89HDF', 'the superblock');
+    if (sb[9] !== 8 || sb[10] !== 8) throw new NotNative('offsets or lengths other than 8 bytes');
+    if (u64(view, 20) !== UNDEF) throw new NotNative('a superblock extension');
+    baseAddress = u64(view, 12);
+    eof = u64(view, 28);
+    rootHeader = u64(view, 36);
+  } else {
+    if (sb[13] !== 8 || sb[14] !== 8) throw new NotNative('offsets or lengths other than 8 bytes');
+    const at = version === 1 ? 28 : 24;
+    baseAddress = u64(view, at);
+    eof = u64(view, at + 16);
+    rootHeader = u64(view, at + 32 + 8);
+  }
   if (baseAddress !== 0 && baseAddress !== base) throw new NotNative('a relocated base address');
-  const eof = u64(view, at + 16);
-  if (eof !== UNDEF && base + eof > source.size) {
+  // HDF5 stores the end of file as its relative end plus the base address field.
+  const end = eof === UNDEF ? UNDEF : eof - baseAddress + base;
+  if (end !== UNDEF && end > source.size) {
     throw new StatekitError(
       'corrupt',
-      `truncated: the superblock says ${base + eof} bytes, but the file has ${source.size}`,
+      `truncated: the superblock says ${end} bytes, but the file has ${source.size}`,
     );
   }
-  const rootEntry = at + 32;
-  const rootHeader = u64(view, rootEntry + 8);
   const heaps = new GlobalHeaps(source, base);
   const datasets: NativeDataset[] = [];
   const groups: GroupInfo[] = [];
@@ -162,8 +179,8 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
 
   async function objectHeader(address: number): Promise<Message[]> {
     const prefix = await read(address, 16);
+    if (ascii(prefix, 0, 4) === 'OHDR') return objectHeader2(address);
     if (prefix[0] !== 1) {
-      if (ascii(prefix, 0, 4) === 'OHDR') throw new NotNative('object header version 2');
       throw corrupt(`no object header at ${address} (version byte ${prefix[0]})`);
     }
     const pv = viewOf(prefix);
@@ -185,6 +202,43 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
         if (type === MSG.continuation) blocks.push([u64(viewOf(data), 0), u64(viewOf(data), 8)]);
         messages.push({ type, data });
         p += 8 + length;
+      }
+    }
+    return messages;
+  }
+
+  /** The messages of a version 2 object header (`OHDR`, continued in `OCHK` blocks). */
+  async function objectHeader2(address: number): Promise<Message[]> {
+    const prefix = await read(address, Math.min(6 + 16 + 4 + 8, source.size - base - address));
+    const flags = prefix[5]!;
+    if (prefix[4] !== 2) throw corrupt(`object header version ${prefix[4]}`);
+    let p = 6 + (flags & 0x20 ? 16 : 0) + (flags & 0x10 ? 4 : 0);
+    const width = 1 << (flags & 3);
+    let size = 0;
+    for (let i = 0; i < width; i++) size += prefix[p + i]! * 2 ** (8 * i);
+    p += width;
+    const blocks: [number, number, number][] = [[address, p + size + 4, p]];
+    const messages: Message[] = [];
+    const orders = flags & 0x04 ? 2 : 0;
+    for (let b = 0; b < blocks.length; b++) {
+      if (b >= MAX_HEADER_BLOCKS) throw corrupt('too many header continuation blocks');
+      const [start, length, skip] = blocks[b]!;
+      const block = (await read(start, length)).slice();
+      checkBlock(block, b === 0 ? 'OHDR' : 'OCHK', 'an object header');
+      const bv = viewOf(block);
+      for (let q = skip; q + 4 + orders <= length - 4; ) {
+        const type = block[q]!;
+        const size = bv.getUint16(q + 1, true);
+        const mflags = block[q + 3]!;
+        const at = q + 4 + orders;
+        if (at + size > length - 4) throw corrupt('a header message past its block');
+        const data = block.subarray(at, at + size);
+        if (mflags & 0x02 && type !== MSG.nil) throw new NotNative('shared header messages');
+        if (type === MSG.continuation) {
+          blocks.push([u64(viewOf(data), 0), u64(viewOf(data), 8), 4]);
+        }
+        messages.push({ type, data });
+        q = at + size;
       }
     }
     return messages;
@@ -251,7 +305,16 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
       const sv = viewOf(stab.data);
       return symbolTable(u64(sv, 0), u64(sv, 8));
     }
-    return compactLinks(messages);
+    const info = messages.find((m) => m.type === MSG.linkInfo);
+    if (!info) throw new NotNative('a group without links');
+    const flags = info.data[1]!;
+    const iv = viewOf(info.data);
+    const heap = u64(iv, (flags & 1 ? 8 : 0) + 2);
+    const stored =
+      heap === UNDEF
+        ? messages.filter((m) => m.type === MSG.link).map((m) => m.data)
+        : await denseLinks(read, heap, u64(iv, (flags & 1 ? 8 : 0) + 10));
+    return linkOrder(stored.map(hardLink), (flags & 2) !== 0);
   }
 
   async function walkGroup(messages: Message[], prefix: string[], depth: number): Promise<void> {
@@ -290,7 +353,8 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
     const meta: DatasetMeta = { ...decoded, shape, total_size: total };
     const bytes = total * decoded.size;
     const lv = viewOf(layout.data);
-    if (layout.data[0] !== 3) throw new NotNative(`layout message version ${layout.data[0]}`);
+    if (layout.data[0] !== 3 && layout.data[0] !== 4)
+      throw new NotNative(`layout message version ${layout.data[0]}`);
     let storage: Storage;
     if (bytes === 0) storage = { kind: 'empty' };
     else if (layout.data[1] === 1) {
@@ -314,42 +378,36 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
   return { datasets, groups, base, heaps };
 }
 
-/**
- * The hard links of a group stored as link messages (HDF5's "compact" new-style group), in
- * the order h5wasm lists them: creation order when the group indexes it, else by name. Dense
- * storage (a fractal heap) and soft or external links throw NotNative.
- */
-function compactLinks(messages: Message[]): [string, number][] {
-  const info = messages.find((m) => m.type === MSG.linkInfo);
-  if (!info) throw new NotNative('a group without links');
-  const flags = info.data[1]!;
-  const heap = u64(viewOf(info.data), (flags & 1 ? 8 : 0) + 2);
-  if (heap !== UNDEF) throw new NotNative('dense link storage');
-  const links: [string, number, number][] = [];
-  for (const m of messages) {
-    if (m.type !== MSG.link) continue;
-    const d = m.data;
-    const view = viewOf(d);
-    if (d[0] !== 1) throw new NotNative(`link message version ${d[0]}`);
-    const f = d[1]!;
-    let p = 2;
-    const linkType = f & 0x08 ? d[p++]! : 0;
-    let order = 0;
-    if (f & 0x04) {
-      order = Number(view.getBigInt64(p, true));
-      p += 8;
-    }
-    if (f & 0x10) p++; // character set: names are decoded as UTF-8 either way
-    const width = 1 << (f & 3);
-    let length = 0;
-    for (let i = 0; i < width; i++) length += d[p + i]! * 2 ** (8 * i);
-    p += width;
-    const name = UTF8.decode(d.subarray(p, p + length));
-    p += length;
-    if (linkType !== 0) throw new NotNative(linkType === 1 ? 'soft links' : 'external links');
-    links.push([name, u64(view, p), order]);
+/** A link message as [name, header address, creation order]; soft or external: NotNative. */
+function hardLink(d: Uint8Array): [string, number, number] {
+  const view = viewOf(d);
+  if (d[0] !== 1) throw new NotNative(`link message version ${d[0]}`);
+  const f = d[1]!;
+  let p = 2;
+  const linkType = f & 0x08 ? d[p++]! : 0;
+  let order = 0;
+  if (f & 0x04) {
+    order = Number(view.getBigInt64(p, true));
+    p += 8;
   }
-  if (flags & 2) links.sort((a, b) => a[2] - b[2]);
+  if (f & 0x10) p++; // character set: names are decoded as UTF-8 either way
+  const width = 1 << (f & 3);
+  let length = 0;
+  for (let i = 0; i < width; i++) length += d[p + i]! * 2 ** (8 * i);
+  p += width;
+  if (p + length + 8 > d.length) throw corrupt('a link message past its end');
+  const name = UTF8.decode(d.subarray(p, p + length));
+  p += length;
+  if (linkType !== 0) throw new NotNative(linkType === 1 ? 'soft links' : 'external links');
+  return [name, u64(view, p), order];
+}
+
+/**
+ * A new-style group's links in the order h5wasm lists them: creation order when the group
+ * indexes it, else by name.
+ */
+function linkOrder(links: [string, number, number][], tracked: boolean): [string, number][] {
+  if (tracked) links.sort((a, b) => a[2] - b[2]);
   else {
     const byName = nameOrder(links.map((l) => l[0]));
     links.sort((a, b) => byName(a[0], b[0]));
@@ -372,6 +430,11 @@ function checkKnown(messages: Message[]): void {
       m.type === MSG.link ||
       m.type === MSG.groupInfo
     ) {
+      continue;
+    }
+    if (m.type === MSG.attributeInfo) {
+      const heap = u64(viewOf(m.data), m.data[1]! & 1 ? 4 : 2);
+      if (heap !== UNDEF) throw new NotNative('dense attribute storage');
       continue;
     }
     throw new NotNative(`header message type ${m.type}`);
