@@ -3,6 +3,8 @@
  * lengths, the sizes h5py and statekit use).
  */
 
+import { StatekitError } from '@statekit/core';
+
 /** HDF5's "undefined address": all bits set. */
 export const UNDEF = -1;
 
@@ -12,6 +14,11 @@ export class NotNative extends Error {
     super(`not handled natively: ${what}`);
     this.name = 'NotNative';
   }
+}
+
+/** A structure the native reader fully understands is broken: the file is corrupt. */
+export function corrupt(what: string): StatekitError {
+  return new StatekitError('corrupt', `HDF5 metadata: ${what}`);
 }
 
 /** Rounds `n` up to a multiple of `to`. */

@@ -8,8 +8,7 @@
  * Format reference: the HDF5 File Format Specification (version 3.0), III.G (fractal heap)
  * and III.A.2 (version 2 B-trees).
  */
-import { StatekitError } from '@statekit/core';
-import { NotNative, UNDEF, u64, viewOf } from './bytes.js';
+import { corrupt, NotNative, UNDEF, u64, viewOf } from './bytes.js';
 import { lookup3 } from './checksum.js';
 
 /** Reads `length` bytes at a file address (relative to the superblock). */
@@ -18,10 +17,6 @@ export type ReadAt = (address: number, length: number) => Promise<Uint8Array>;
 /** Bounds on what a crafted file can make the walk do. */
 const MAX_NODES = 1 << 20;
 const MAX_DEPTH = 32;
-
-function corrupt(what: string): StatekitError {
-  return new StatekitError('corrupt', `HDF5 metadata: ${what}`);
-}
 
 /** Throws `corrupt` unless `bytes` starts with `signature` and its last 4 bytes are its checksum. */
 export function checkBlock(bytes: Uint8Array, signature: string, what: string): DataView {

@@ -14,7 +14,7 @@
  * Format reference: the HDF5 File Format Specification (version 3.0), sections II-IV.
  */
 import { type Attrs, type ByteSource, type GroupInfo, StatekitError } from '@statekit/core';
-import { cString, NotNative, nameOrder, UNDEF, UTF8, u64, viewOf } from './bytes.js';
+import { corrupt, cString, NotNative, nameOrder, UNDEF, UTF8, u64, viewOf } from './bytes.js';
 import { CLASS, type DecodedType, decodeDatatype } from './datatype.js';
 import { checkBlock, denseLinks } from './dense.js';
 
@@ -125,11 +125,6 @@ export class GlobalHeaps {
     }
     return out;
   }
-}
-
-/** A structure the native reader fully understands is broken: the file is corrupt. */
-function corrupt(what: string): StatekitError {
-  return new StatekitError('corrupt', `HDF5 metadata: ${what}`);
 }
 
 function ascii(bytes: Uint8Array, at: number, n: number): string {
