@@ -196,6 +196,25 @@ with h5py.File(sys.argv[1], 'w', libver='latest') as f:
     },
   );
 
+  test.skipIf(!PYTHON)('soft and external links (short link messages) go to h5wasm', async () => {
+    const file = path.join(tmp, 'latest-links.h5');
+    python(
+      `import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], 'w', libver='latest') as f:
+    f['a'] = np.arange(3)
+    f['s'] = h5py.SoftLink('/a')
+    f['e'] = h5py.ExternalLink('x.h5', '/y')
+`,
+      file,
+    );
+    const error = await open(file, 'native').catch((e: unknown) => e);
+    expect(isStatekitError(error) && error.tag).toBe('unsupported');
+    expect((error as Error).message).toMatch(/soft links|external links/);
+    const auto = await snapshot(file, 'auto');
+    expect(auto).toEqual(await snapshot(file, 'h5wasm'));
+    expect(auto.list.map((i) => i.key)).toEqual(['a', 'e', 's']);
+  });
+
   test.skipIf(!PYTHON)('dense attributes are left to h5wasm; auto agrees', async () => {
     const file = path.join(tmp, 'latest-attrs.h5');
     python(

@@ -6,10 +6,10 @@
  * version 2/3, version 2 object headers (checksums verified), link-message groups and dense
  * link storage (`dense.ts`). Everything else (chunked or filtered data, soft and external
  * links, big-endian data, dense attributes...) throws {@link NotNative}, and the codec falls
- * back to h5wasm for the whole file. A broken
- * structure of a kind it reads (a bad signature, a link past its heap, a truncated file) is a
- * `corrupt` StatekitError: h5wasm is not asked, since HDF5 aborts on some of them (a corrupt
- * global heap) and reports others as missing attributes.
+ * back to h5wasm for the whole file. A broken structure of a kind it reads (a bad signature or
+ * checksum, a link past its heap, a truncated file) is a `corrupt` StatekitError: h5wasm is not
+ * asked, since HDF5 aborts on some of them (a corrupt global heap) and reports others as
+ * missing attributes.
  *
  * Format reference: the HDF5 File Format Specification (version 3.0), sections II-IV.
  */
@@ -390,11 +390,11 @@ function hardLink(d: Uint8Array): [string, number, number] {
   let length = 0;
   for (let i = 0; i < width; i++) length += d[p + i]! * 2 ** (8 * i);
   p += width;
+  // Soft and external links go to h5wasm before their (shorter) value is checked as an address.
+  if (linkType !== 0) throw new NotNative(linkType === 1 ? 'soft links' : 'external links');
   if (p + length + 8 > d.length) throw corrupt('a link message past its end');
   const name = UTF8.decode(d.subarray(p, p + length));
-  p += length;
-  if (linkType !== 0) throw new NotNative(linkType === 1 ? 'soft links' : 'external links');
-  return [name, u64(view, p), order];
+  return [name, u64(view, p + length), order];
 }
 
 /**
