@@ -28,8 +28,11 @@ async function prefetch(
   batch: NativeDataset[],
 ): Promise<Map<NativeDataset, Uint8Array>> {
   const small = batch
-    .filter((d) => d.storage.kind === 'contiguous' && d.storage.size < SMALL_BYTES)
-    .map((d) => ({ d, at: (d.storage as { address: number }).address, size: sizeOf(d) }))
+    .flatMap((d) =>
+      d.storage.kind === 'contiguous' && d.storage.size < SMALL_BYTES
+        ? [{ d, at: d.storage.address, size: d.storage.size }]
+        : [],
+    )
     .sort((a, b) => a.at - b.at);
   const out = new Map<NativeDataset, Uint8Array>();
   for (let i = 0; i < small.length; ) {

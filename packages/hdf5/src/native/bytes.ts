@@ -21,6 +21,11 @@ export function corrupt(what: string): StatekitError {
   return new StatekitError('corrupt', `HDF5 metadata: ${what}`);
 }
 
+/** `n` bytes at `at` as Latin-1 text (signatures such as `OHDR`). */
+export function ascii(bytes: Uint8Array, at: number, n: number): string {
+  return String.fromCharCode(...bytes.subarray(at, at + n));
+}
+
 /** Rounds `n` up to a multiple of `to`. */
 export function align(n: number, to: number): number {
   return Math.ceil(n / to) * to;

@@ -8,7 +8,7 @@
  * Format reference: the HDF5 File Format Specification (version 3.0), III.G (fractal heap)
  * and III.A.2 (version 2 B-trees).
  */
-import { corrupt, NotNative, UNDEF, u64, viewOf } from './bytes.js';
+import { ascii, corrupt, NotNative, UNDEF, u64, viewOf } from './bytes.js';
 import { lookup3 } from './checksum.js';
 
 /** Reads `length` bytes at a file address (relative to the superblock). */
@@ -53,28 +53,26 @@ async function v2Records(read: ReadAt, address: number): Promise<Uint8Array[]> {
   const root = u64(hv, 16);
   const rootCount = hv.getUint16(24, true);
   if (recordSize === 0 || nodeSize <= 10 || depth > MAX_DEPTH) throw corrupt('a v2 B-tree header');
-  // Field widths of internal nodes' child pointers (H5B2 node info).
+  // Child pointers of a node at level d: address, record count, and (d > 1) the subtree's
+  // total record count, in widths derived from the node size (H5B2 node info).
   const leafMax = Math.floor((nodeSize - 10) / recordSize);
   const countBytes = limitBytes(leafMax);
-  const cumBytes = [0];
-  let cumMax = leafMax;
+  const pointerBytes = [0];
+  let subtreeBytes = 0; // leaves carry no subtree total
+  let subtreeMax = leafMax;
   for (let d = 1; d <= depth; d++) {
-    const pointer = 8 + countBytes + cumBytes[d - 1]!;
+    const pointer = 8 + countBytes + subtreeBytes;
+    pointerBytes.push(pointer);
     const max = Math.floor((nodeSize - 10 - pointer) / (recordSize + pointer));
-    cumMax = (max + 1) * cumMax + max;
-    cumBytes.push(limitBytes(cumMax));
+    subtreeMax = (max + 1) * subtreeMax + max;
+    subtreeBytes = limitBytes(subtreeMax);
   }
   const records: Uint8Array[] = [];
   let nodes = 0;
   async function visit(node: number, count: number, level: number): Promise<void> {
     if (++nodes > MAX_NODES) throw corrupt('a runaway v2 B-tree');
     const body = (await read(node, nodeSize)).slice();
-    const size =
-      level === 0
-        ? 6 + count * recordSize
-        : 6 +
-          count * recordSize +
-          (count + 1) * (8 + countBytes + (level > 1 ? cumBytes[level - 1]! : 0));
+    const size = 6 + count * recordSize + (level === 0 ? 0 : (count + 1) * pointerBytes[level]!);
     if (size + 4 > nodeSize) throw corrupt('a v2 B-tree node overflows');
     const view = checkBlock(
       body.subarray(0, size + 4),
@@ -90,7 +88,7 @@ async function v2Records(read: ReadAt, address: number): Promise<Uint8Array[]> {
     for (let i = 0; i <= count; i++) {
       const child = u64(view, p);
       const childCount = uint(body, p + 8, countBytes);
-      p += 8 + countBytes + (level > 1 ? cumBytes[level - 1]! : 0);
+      p += pointerBytes[level]!;
       await visit(child, childCount, level - 1);
       if (i < count) records.push(recordAt(i));
     }
@@ -134,7 +132,7 @@ class FractalHeap {
     const direct = async (at: number, size: number): Promise<void> => {
       if (++blocks > MAX_NODES) throw corrupt('a runaway fractal heap');
       const bytes = (await read(at, size)).slice();
-      if (String.fromCharCode(...bytes.subarray(0, 4)) !== 'FHDB') {
+      if (ascii(bytes, 0, 4) !== 'FHDB') {
         throw corrupt('a fractal heap direct block without signature');
       }
       const prefix = 5 + 8 + offsetBytes;

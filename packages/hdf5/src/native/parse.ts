@@ -14,7 +14,17 @@
  * Format reference: the HDF5 File Format Specification (version 3.0), sections II-IV.
  */
 import { type Attrs, type ByteSource, type GroupInfo, StatekitError } from '@statekit/core';
-import { corrupt, cString, NotNative, nameOrder, UNDEF, UTF8, u64, viewOf } from './bytes.js';
+import {
+  ascii,
+  corrupt,
+  cString,
+  NotNative,
+  nameOrder,
+  UNDEF,
+  UTF8,
+  u64,
+  viewOf,
+} from './bytes.js';
 import { CLASS, type DecodedType, decodeDatatype } from './datatype.js';
 import { checkBlock, denseLinks } from './dense.js';
 
@@ -127,10 +137,6 @@ export class GlobalHeaps {
   }
 }
 
-function ascii(bytes: Uint8Array, at: number, n: number): string {
-  return String.fromCharCode(...bytes.subarray(at, at + n));
-}
-
 /** Reads the whole metadata tree of an HDF5 file whose superblock is at `base`. */
 export async function parseHdf5(source: ByteSource, base: number): Promise<NativeFile> {
   const read = (address: number, length: number): Promise<Uint8Array> => {
@@ -173,8 +179,10 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
   let nodes = 0;
 
   async function objectHeader(address: number): Promise<Message[]> {
-    const prefix = await read(address, 16);
-    if (ascii(prefix, 0, 4) === 'OHDR') return objectHeader2(address);
+    // Long enough for either version's prefix (version 2: up to 34 bytes before its messages).
+    const prefix = await read(address, Math.max(0, Math.min(34, source.size - base - address)));
+    if (ascii(prefix, 0, 4) === 'OHDR') return objectHeader2(address, prefix);
+    if (prefix.length < 16) throw corrupt(`a truncated object header at ${address}`);
     if (prefix[0] !== 1) {
       throw corrupt(`no object header at ${address} (version byte ${prefix[0]})`);
     }
@@ -203,8 +211,7 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
   }
 
   /** The messages of a version 2 object header (`OHDR`, continued in `OCHK` blocks). */
-  async function objectHeader2(address: number): Promise<Message[]> {
-    const prefix = await read(address, Math.min(6 + 16 + 4 + 8, source.size - base - address));
+  async function objectHeader2(address: number, prefix: Uint8Array): Promise<Message[]> {
     const flags = prefix[5]!;
     if (prefix[4] !== 2) throw corrupt(`object header version ${prefix[4]}`);
     let p = 6 + (flags & 0x20 ? 16 : 0) + (flags & 0x10 ? 4 : 0);

@@ -19,7 +19,7 @@ import {
   StatekitError,
   strings,
 } from '@statekit/core';
-import { DTYPE_ATTR, STORED_AS } from '../h5-types.js';
+import { DTYPE_ATTR } from '../h5-types.js';
 import { align, ENCODER, nameOrder, putU64, UNDEF, viewOf } from './bytes.js';
 import { encodeDtype, encodeFixedString, encodeNumber, encodeVlenString } from './datatype.js';
 
@@ -275,14 +275,9 @@ function storedOf(value: Entry['value']): Stored {
   if (isNdArray(value)) {
     const array = value as NdArray;
     const shape = array.shape;
-    const stored = array.dtype === 'bfloat16' ? STORED_AS.bfloat16 : undefined;
-    if (stored) {
-      return {
-        type: encodeDtype(stored, array.itemSize),
-        shape,
-        data: bytesOf(array),
-        tag: array.dtype,
-      };
+    if (array.dtype === 'bfloat16') {
+      // h5py has no bfloat16: the bits as uint16, tagged (the documented convention).
+      return { type: encodeDtype('uint16', 2), shape, data: bytesOf(array), tag: 'bfloat16' };
     }
     if (array.dtype === 'str') {
       const tag = `<U${array.itemSize / 4}`;
