@@ -1,4 +1,14 @@
-import { Complex, isNdArray, type Leaf, leafKind, type NdArray, strings } from '@statekit/core';
+import {
+  bfloat16BitsToNumber,
+  Complex,
+  elementCount,
+  float16BitsToNumber,
+  isNdArray,
+  type Leaf,
+  leafKind,
+  type NdArray,
+  strings,
+} from '@statekit/core';
 
 /**
  * JSON for numbers that JSON cannot hold: integers beyond 2^53 and NaN/Infinity become strings
@@ -29,6 +39,36 @@ export function nest<T>(flat: readonly T[], shape: readonly number[]): unknown {
 /** The `value` of a `str`/`bytes` array in `ls --json`: nested lists of strings. */
 export function textArrayValue(array: NdArray): unknown {
   return nest(strings(array as NdArray<'str'>), array.shape);
+}
+
+/**
+ * An array as JSON (nested lists, a bare value for shape `()`), as `ls --json` shows numeric
+ * HDF5 attributes: bools as booleans, halves decoded, complex as `[re, im]`, 64-bit integers
+ * and non-finite floats through {@link jsonNumber}.
+ */
+export function arrayValue(array: NdArray): unknown {
+  if (array.dtype === 'str' || array.dtype === 'bytes') return textArrayValue(array);
+  const n = elementCount(array.shape);
+  const d = array.data;
+  const element = (i: number): unknown => {
+    switch (array.dtype) {
+      case 'bool':
+        return d[i] !== 0;
+      case 'float16':
+        return jsonNumber(float16BitsToNumber(d[i] as number));
+      case 'bfloat16':
+        return jsonNumber(bfloat16BitsToNumber(d[i] as number));
+      case 'complex64':
+      case 'complex128':
+        return [jsonNumber(d[2 * i] as number), jsonNumber(d[2 * i + 1] as number)];
+      default:
+        return jsonNumber(d[i] as number | bigint);
+    }
+  };
+  return nest(
+    Array.from({ length: n }, (_, i) => element(i)),
+    array.shape,
+  );
 }
 
 /** The JSON `value` of a scalar leaf. Bytes become latin-1 strings; complex `[re, im]`. */

@@ -1,22 +1,33 @@
 import type { ByteSink } from './byte-sink.js';
 import type { ByteSource } from './byte-source.js';
-import type { ReadOptions, WriteOptions } from './codec.js';
-import { type Entry, keyOf } from './entry.js';
+import type { Reader, ReadOptions, WriteOptions } from './codec.js';
+import { type Container, completeContainers, type WritePlan } from './container.js';
+import { type Entry, type EntryInfo, keyOf, type PathPart } from './entry.js';
 import { withContext } from './errors.js';
 import { openSource } from './open.js';
+import { checkOptions, READ_OPTIONS, WRITE_OPTIONS } from './options.js';
 import { getCodec } from './registry.js';
 import { checkLossless } from './write-checked.js';
 
-export interface ConvertOptions extends WriteOptions, ReadOptions {
+export interface ConvertOptions {
   /** Input format (default: detect). */
   from?: string;
   /** Output format (a registered codec name). */
   to: string;
-  /** Renames entries on the way (e.g. {@link brainpyLegacyKey}); `path` is as stored. */
-  rename?: (path: readonly string[]) => readonly string[];
+  /** Options for reading the input (`{ hdf5: { engine } }`, `limits`, ...). */
+  read?: ReadOptions;
+  /** Options for writing the output (`allowLossy`, `{ npz: { compress } }`, ...). */
+  write?: WriteOptions;
+  /**
+   * Renames entries on the way (e.g. {@link brainpyLegacyKey}); `path` is as stored. The
+   * input's containers are then rebuilt from the new paths (the root keeps its attributes).
+   */
+  rename?: (path: readonly PathPart[]) => readonly PathPart[];
   /** Called after each entry with the array bytes done and the total. */
   onProgress?: (done: number, total: number) => void;
 }
+
+const CONVERT_OPTIONS = ['from', 'to', 'read', 'write', 'rename', 'onProgress'];
 
 /** Counts of a finished conversion. */
 export interface ConvertResult {
@@ -26,35 +37,37 @@ export interface ConvertResult {
 
 /**
  * Converts `source` to the format `options.to`, key by key (one entry in memory at a time
- * when the writer streams). Refuses, before writing anything, entries the target format cannot
- * hold exactly unless `allowLossy` (a `mismatch` StatekitError naming each key and why). The
- * sink is committed on success and aborted on failure.
+ * when the writer streams), containers (groups, dicts, lists...) included. Refuses, before
+ * writing anything, entries and containers the target format cannot hold exactly unless
+ * `write.allowLossy` (a `mismatch` StatekitError naming each key and why). The sink is
+ * committed on success and aborted on failure.
  */
 export async function convert(
   source: ByteSource,
   sink: ByteSink,
   options: ConvertOptions,
 ): Promise<ConvertResult> {
-  const reader = await openSource(source, { ...options, format: options.from });
+  checkOptions(options, CONVERT_OPTIONS);
+  checkOptions(options.read, READ_OPTIONS, 'read');
+  checkOptions(options.write, WRITE_OPTIONS, 'write');
+  const reader = await openSource(source, { ...options.read, format: options.from });
   try {
     const codec = await getCodec(options.to, sink.name);
-    const rename = options.rename;
-    const infos = (await reader.list()).map((i) =>
-      rename ? { ...i, ...renamed(i.path, rename) } : i,
-    );
-    checkLossless(codec, infos, options.allowLossy, sink.name);
-    const total = infos.reduce((n, i) => n + i.byteLength, 0);
+    const plan = await planFor(reader, options.rename);
+    checkLossless(codec, plan, options.write?.allowLossy, sink.name);
+    const total = plan.entries.reduce((n, i) => n + i.byteLength, 0);
     const result = { entries: 0, bytes: 0 };
+    const rename = options.rename;
     async function* counted(): AsyncIterable<Entry> {
       for await (const e of reader.read()) {
         yield rename ? { ...e, ...renamed(e.path, rename) } : e;
         result.entries++;
-        result.bytes += infos[result.entries - 1]?.byteLength ?? 0;
+        result.bytes += plan.entries[result.entries - 1]?.byteLength ?? 0;
         options.onProgress?.(result.bytes, total);
       }
     }
     try {
-      await codec.write(counted(), sink, options);
+      await codec.write(plan, counted(), sink, options.write);
       await sink.close();
     } catch (error) {
       // Reader errors already name the source; anything else is about the output.
@@ -69,10 +82,21 @@ export async function convert(
   }
 }
 
+/** What the writer is told: the (renamed) entry infos and the input's containers. */
+async function planFor(reader: Reader, rename: ConvertOptions['rename']): Promise<WritePlan> {
+  const listed = await reader.list();
+  const given: Container[] = (await reader.containers?.()) ?? [];
+  if (!rename) return { entries: listed, containers: completeContainers(listed, given) };
+  const entries: EntryInfo[] = listed.map((i) => ({ ...i, ...renamed(i.path, rename) }));
+  const root = given.find((c) => c.path.length === 0);
+  const kept = root ? [{ ...root, children: [] }] : [];
+  return { entries, containers: completeContainers(entries, kept) };
+}
+
 function renamed(
-  path: readonly string[],
-  rename: (path: readonly string[]) => readonly string[],
-): { key: string; path: readonly string[] } {
+  path: readonly PathPart[],
+  rename: (path: readonly PathPart[]) => readonly PathPart[],
+): { key: string; path: readonly PathPart[] } {
   const next = rename(path);
   return { key: keyOf(next), path: next };
 }
@@ -81,6 +105,9 @@ function renamed(
  * BrainPy 2.0-2.1.11 stored `E.V` as `E--V` in npz and mat files; this maps such a flat name
  * back (`["E--V"]` -> `["E.V"]`) and leaves other paths alone.
  */
-export function brainpyLegacyKey(path: readonly string[]): readonly string[] {
-  return path.length === 1 && path[0]!.includes('--') ? [path[0]!.replaceAll('--', '.')] : path;
+export function brainpyLegacyKey(path: readonly PathPart[]): readonly PathPart[] {
+  const only = path[0];
+  return path.length === 1 && typeof only === 'string' && only.includes('--')
+    ? [only.replaceAll('--', '.')]
+    : path;
 }

@@ -1,14 +1,16 @@
 import type { Entry, EntryInfo } from './entry.js';
-import { leafKind } from './leaf.js';
+import { leafKind, SparseMatrix } from './leaf.js';
 import { bytesOf, isNdArray } from './ndarray.js';
 
 /** Describes an entry (with its value in hand) as a reader's `list()` would. */
 export function infoOf(e: Entry): EntryInfo {
   const v = e.value;
-  const base =
-    e.attrs === undefined
-      ? { key: e.key, path: e.path }
-      : { key: e.key, path: e.path, attrs: e.attrs };
+  const base = {
+    key: e.key,
+    path: e.path,
+    ...(e.attrs === undefined ? {} : { attrs: e.attrs }),
+    ...(e.hints === undefined ? {} : { hints: e.hints }),
+  };
   if (isNdArray(v)) {
     return {
       ...base,
@@ -16,7 +18,13 @@ export function infoOf(e: Entry): EntryInfo {
       dtype: v.dtype,
       shape: v.shape,
       byteLength: bytesOf(v).byteLength,
+      ...(v.scalar ? { numpyScalar: true } : {}),
     };
+  }
+  if (v instanceof SparseMatrix) {
+    const parts = [v.values, v.rowIndex, v.colStart];
+    const byteLength = parts.reduce((n, p) => n + bytesOf(p).byteLength, 0);
+    return { ...base, kind: 'sparse', dtype: v.values.dtype, shape: v.shape, byteLength };
   }
   const kind = leafKind(v);
   const byteLength =
@@ -28,7 +36,7 @@ export function infoOf(e: Entry): EntryInfo {
   return {
     ...base,
     kind: 'scalar',
-    dtype: kind === 'array' ? 'none' : kind,
+    dtype: kind as Exclude<typeof kind, 'array' | 'sparse'>,
     shape: [],
     byteLength,
   };

@@ -74,3 +74,30 @@ function stripContext(error: StatekitError): string {
   const idx = error.message.indexOf(': ');
   return idx >= 0 ? error.message.slice(idx + 2) : error.message;
 }
+
+/** How {@link guardEntry} names a failure. */
+export interface EntryContext {
+  file: string;
+  key: string;
+  /** Tag for errors that are not StatekitErrors (default `corrupt`: the decoder tripped). */
+  tag?: ErrorTag;
+  /** Prefix for their message (`HDF5`). */
+  label?: string;
+}
+
+/**
+ * Runs the work of one entry so that whatever it throws comes out as a StatekitError naming
+ * the file and the key: a fault in one entry is reported as that entry's.
+ */
+export async function guardEntry<T>(
+  work: () => Promise<T> | T,
+  { file, key, tag = 'corrupt', label }: EntryContext,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (cause) {
+    if (cause instanceof StatekitError) throw withContext(cause, file, key);
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw new StatekitError(tag, label ? `${label}: ${message}` : message, { file, key, cause });
+  }
+}

@@ -1,25 +1,32 @@
 /**
- * @statekit/core: the format-agnostic model of state checkpoints. Isomorphic: nothing here
- * touches the file system; Node file access lives in `@statekit/core/node`.
+ * @statekit/core: the format-agnostic model of state checkpoints, for users: arrays, entries
+ * and containers, sources and sinks, the codec registry, `convert`, `diff`, `saveStates` and
+ * `loadStates`. Isomorphic: nothing here touches the file system (files on disk are in
+ * `@statekit/core/node`). Codec authors' tools are in `@statekit/core/codec`.
  */
 export { type ByteSink, type MemorySink, memorySink } from './byte-sink.js';
 export {
   type ByteSource,
   blobSource,
   bytesSource,
-  checkRange,
   type SourceLike,
   toSource,
 } from './byte-source.js';
 export type {
   Codec,
   CodecDescriptor,
-  GroupInfo,
+  CodecReadOptions,
+  CodecWriteOptions,
   Reader,
   ReadOptions,
   WriteOptions,
 } from './codec.js';
-export { concatBytes } from './concat-bytes.js';
+export {
+  CONTAINER_KINDS,
+  type Container,
+  type ContainerKind,
+  type WritePlan,
+} from './container.js';
 export {
   brainpyLegacyKey,
   type ConvertOptions,
@@ -36,16 +43,21 @@ export {
   isDType,
   type TypedArrayOf,
 } from './dtype.js';
-export { type Attrs, type Entry, type EntryInfo, entry, keyOf } from './entry.js';
-export { infoOf } from './entry-info.js';
+export {
+  type Attrs,
+  type Entry,
+  type EntryInfo,
+  entry,
+  type Hints,
+  keyOf,
+  type PathPart,
+} from './entry.js';
 export {
   type ErrorContext,
   type ErrorTag,
   isStatekitError,
   StatekitError,
-  withContext,
 } from './errors.js';
-export { yieldToEventLoop } from './event-loop.js';
 export {
   bfloat16BitsToNumber,
   bfloat16ToFloat32,
@@ -56,12 +68,9 @@ export {
   numberToBfloat16Bits,
   numberToFloat16Bits,
 } from './half.js';
-export { Complex, isLeaf, type Leaf, type LeafKind, leafKind } from './leaf.js';
-export { DEFAULT_LIMITS, type Limits, limitsWith } from './limits.js';
+export { Complex, isLeaf, type Leaf, type LeafKind, leafKind, SparseMatrix } from './leaf.js';
+export { DEFAULT_LIMITS, type Limits } from './limits.js';
 export {
-  DUPLICATE_KEYS,
-  DUPLICATE_TARGETS,
-  describeLeaf,
   type LoadStatesOptions,
   type LoadStatesResult,
   type Logger,
@@ -69,34 +78,36 @@ export {
   type Mismatch,
   type MismatchMode,
 } from './load-states.js';
-export { fortranToC, swapBytesInPlace } from './memory-order.js';
 export {
   bytesArray,
-  bytesOf,
   elementCount,
   formatShape,
   isNdArray,
-  itemSizeOf,
   type NdArray,
   ndarray,
+  numpyScalar,
   strArray,
   strings,
-  viewAs,
 } from './ndarray.js';
 export { openSource } from './open.js';
-export { pyList, pyStr } from './python-repr.js';
 export {
   codecForExtension,
   detectFormat,
-  extensionOf,
-  getCodec,
   registerCodec,
-  registry,
-  SNIFF_BYTES,
+  registeredCodecs,
+  unregisterCodec,
 } from './registry.js';
 export { type SaveStatesOptions, saveStates, statesOf } from './save-states.js';
-export { arraySha256, sha256Hex, toHex } from './sha256.js';
-export { flattenTree, type StateDict, stateDict, type Tree, unflatten } from './state-dict.js';
-export { collectSlots, type Slot, type Target } from './target.js';
+export { arraySha256 } from './sha256.js';
+export {
+  containerKey,
+  flattenTree,
+  fromTree,
+  type StateDict,
+  stateDict,
+  type Tree,
+  type TreeNode,
+  unflatten,
+} from './state-dict.js';
+export type { Target } from './target.js';
 export { TrainVar, Variable } from './variable.js';
-export { checkLossless, writeChecked } from './write-checked.js';

@@ -9,13 +9,50 @@ export class Complex {
 }
 
 /**
+ * A sparse matrix in compressed sparse column form (MATLAB's and scipy's `csc_matrix`): the
+ * nonzero `values` of column `j` are `values[colStart[j]:colStart[j+1]]`, in rows
+ * `rowIndex[colStart[j]:colStart[j+1]]`. One leaf, so `diff` and `loadStates` treat it as one
+ * value.
+ */
+export class SparseMatrix {
+  constructor(
+    /** `[rows, columns]`. */
+    readonly shape: readonly [number, number],
+    /** The stored values (any numeric, bool or complex dtype), 1-d. */
+    readonly values: NdArray,
+    /** Row of each stored value (int32 or int64), 1-d, as long as `values`. */
+    readonly rowIndex: NdArray,
+    /** Where each column starts in `values` (columns + 1 positions). */
+    readonly colStart: NdArray,
+  ) {}
+}
+
+/**
  * A value stored under one key: an array, or a scalar leaf. `number` is a float (Python
  * `float`), `bigint` an integer (Python `int`), `Uint8Array` raw bytes (Python `bytes`).
  */
-export type Leaf = NdArray | number | bigint | string | boolean | null | Uint8Array | Complex;
+export type Leaf =
+  | NdArray
+  | number
+  | bigint
+  | string
+  | boolean
+  | null
+  | Uint8Array
+  | Complex
+  | SparseMatrix;
 
 /** The kind of a leaf, with the dtype names the CLI shows for scalars. */
-export type LeafKind = 'array' | 'int' | 'float' | 'str' | 'bool' | 'none' | 'bytes' | 'complex';
+export type LeafKind =
+  | 'array'
+  | 'sparse'
+  | 'int'
+  | 'float'
+  | 'str'
+  | 'bool'
+  | 'none'
+  | 'bytes'
+  | 'complex';
 
 /** Classifies a leaf; throws TypeError for values that are not leaves. */
 export function leafKind(value: Leaf): LeafKind {
@@ -31,6 +68,7 @@ export function leafKind(value: Leaf): LeafKind {
       return 'bool';
   }
   if (value instanceof Complex) return 'complex';
+  if (value instanceof SparseMatrix) return 'sparse';
   if (isNdArray(value)) return 'array';
   if (value instanceof Uint8Array) return 'bytes';
   throw new TypeError(`not a state leaf: ${Object.prototype.toString.call(value)}`);
@@ -45,6 +83,7 @@ export function isLeaf(value: unknown): value is Leaf {
     typeof value === 'string' ||
     typeof value === 'boolean' ||
     value instanceof Complex ||
+    value instanceof SparseMatrix ||
     isNdArray(value) ||
     value instanceof Uint8Array
   );

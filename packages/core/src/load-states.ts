@@ -3,10 +3,11 @@ import { toSource } from './byte-source.js';
 import type { ReadOptions } from './codec.js';
 import type { Entry } from './entry.js';
 import { StatekitError, withContext } from './errors.js';
-import { type Leaf, leafKind } from './leaf.js';
+import { type Leaf, leafKind, SparseMatrix } from './leaf.js';
 import { formatShape, isNdArray, strings } from './ndarray.js';
+import { openSource } from './open.js';
+import { checkOptions, READ_OPTIONS } from './options.js';
 import { pyList } from './python-repr.js';
-import { detectFormat, getCodec } from './registry.js';
 import { collectSlots, type Slot, type Target } from './target.js';
 
 /** Where loadStates / saveStates print. `log` gets verbose lines, `warn` warnings. */
@@ -17,6 +18,9 @@ export interface Logger {
 
 /** What to do when a stored value's shape or dtype differs from the target's. */
 export type MismatchMode = 'error' | 'warn' | 'ignore';
+
+/** The option names of {@link LoadStatesOptions}, checked at run time. */
+const LOAD_OPTIONS = [...READ_OPTIONS, 'verbose', 'checkMissing', 'mismatch', 'logger', 'format'];
 
 export interface LoadStatesOptions extends ReadOptions {
   /** Print `Loading KEY ...` per stored key, in file order (BrainPy's `verbose`). */
@@ -66,6 +70,7 @@ export async function loadStates(
   file: SourceLike,
   options: LoadStatesOptions = {},
 ): Promise<LoadStatesResult> {
+  checkOptions(options, LOAD_OPTIONS, 'read');
   const source = toSource(file);
   try {
     return await loadFromSource(target, source, options);
@@ -91,8 +96,8 @@ async function loadFromSource(
   const byIdentity = new Map<object, Slot[]>();
   for (const s of slots) byIdentity.set(s.identity, [...(byIdentity.get(s.identity) ?? []), s]);
 
-  const codec = await getCodec(options.format ?? (await detectFormat(source)).name, source.name);
-  const reader = await codec.open(source, options);
+  const { verbose: _v, checkMissing: _c, mismatch: _m, logger: _l, ...readOptions } = options;
+  const reader = await openSource(source, readOptions);
   const stored: { entry: Entry; slot: Slot }[] = [];
   const unexpectedKeys: string[] = [];
   const mismatched: Mismatch[] = [];
@@ -175,12 +180,15 @@ function aliasNames(value: Leaf): string[] {
 /** Describes a value as `float32 (64,)` or its scalar kind. */
 export function describeLeaf(value: Leaf): string {
   if (isNdArray(value)) return `${value.dtype} ${formatShape(value.shape)}`;
+  if (value instanceof SparseMatrix)
+    return `sparse ${value.values.dtype} ${formatShape(value.shape)}`;
   return leafKind(value);
 }
 
 function compare(current: Leaf, incoming: Leaf): { expected: string; found: string } | undefined {
   // Scalars take the file's value whatever their type, as in braintools.
-  if (!isNdArray(current) && !isNdArray(incoming)) return undefined;
+  const shaped = (v: Leaf): boolean => isNdArray(v) || v instanceof SparseMatrix;
+  if (!shaped(current) && !shaped(incoming)) return undefined;
   const expected = describeLeaf(current);
   const found = describeLeaf(incoming);
   return expected === found ? undefined : { expected, found };

@@ -11,6 +11,22 @@ export interface NdArray<D extends DType = DType> {
   readonly shape: readonly number[];
   readonly data: TypedArrayOf[D];
   readonly itemSize: number;
+  /**
+   * A numpy scalar (`np.float32(1)`, pickle's `numpy.core.multiarray.scalar`): shape `[]`,
+   * but not a 0-d array. Formats without scalars store it as a 0-d array (a lossy case).
+   */
+  readonly scalar?: boolean;
+}
+
+/** Marks a 0-d array as a numpy scalar (see {@link NdArray.scalar}). */
+export function numpyScalar<D extends DType>(array: NdArray<D>): NdArray<D> {
+  if (array.shape.length !== 0) {
+    throw new StatekitError(
+      'mismatch',
+      `a numpy scalar has shape (), not ${formatShape(array.shape)}`,
+    );
+  }
+  return { ...array, scalar: true };
 }
 
 /** Number of elements of an array of `shape` (1 for a 0-d array). */

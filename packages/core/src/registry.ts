@@ -1,22 +1,38 @@
 import type { ByteSource } from './byte-source.js';
-import type { Codec, CodecDescriptor } from './codec.js';
+import { CONFIDENCE, type Codec, type CodecDescriptor } from './codec.js';
 import { StatekitError } from './errors.js';
 
 /**
  * The codec registry: format name -> descriptor. Format packages export their descriptors
  * (`npz` from `@statekit/npz`); register them with {@link registerCodec}. Users may register
  * their own codecs the same way; a later registration under a name replaces the earlier one.
+ * The map itself is private, so nothing can change it around the loaded-codec cache.
  */
-export const registry = new Map<string, CodecDescriptor>();
+const registry = new Map<string, CodecDescriptor>();
 const loaded = new Map<string, Promise<Codec>>();
 
-/** Registers codecs (descriptors). Returns the registry. */
-export function registerCodec(...codecs: CodecDescriptor[]): Map<string, CodecDescriptor> {
+/** Registers codecs (descriptors), replacing any of the same name. */
+export function registerCodec(...codecs: CodecDescriptor[]): void {
   for (const codec of codecs) {
-    registry.set(codec.name, codec);
+    registry.set(codec.name, Object.freeze({ ...codec }));
     loaded.delete(codec.name);
   }
-  return registry;
+}
+
+/** Removes a registered codec; true when there was one. */
+export function unregisterCodec(name: string): boolean {
+  loaded.delete(name);
+  return registry.delete(name);
+}
+
+/** The registered codecs, in registration order (a copy). */
+export function registeredCodecs(): readonly CodecDescriptor[] {
+  return Object.freeze([...registry.values()]);
+}
+
+/** The descriptor registered as `name`, if any. */
+export function codecDescriptor(name: string): CodecDescriptor | undefined {
+  return registry.get(name);
 }
 
 /** Loads (once) the codec registered as `name`; an unknown name is a `format` error. */
@@ -58,14 +74,36 @@ export function codecForExtension(path: string): CodecDescriptor | undefined {
 export const SNIFF_BYTES = 2056;
 
 /**
- * Detects a source's format: by magic bytes first, by the name's extension second. A file
- * nothing recognises is a `format` StatekitError naming it.
+ * Picks the codec for a file from its first bytes and its name: the highest sniff confidence
+ * wins ({@link CONFIDENCE}); among equals, the codec whose extension the name has; a mere
+ * `structure` guess counts only with a matching extension. Undefined when nothing fits.
+ */
+export function pickCodec(head: Uint8Array, name: string): CodecDescriptor | undefined {
+  const ext = extensionOf(name);
+  let best: CodecDescriptor | undefined;
+  let bestScore = 0;
+  for (const codec of registry.values()) {
+    const confidence = codec.sniff(head);
+    const matches = codec.extensions.includes(ext);
+    if (confidence <= CONFIDENCE.none) continue;
+    if (confidence <= CONFIDENCE.structure && !matches) continue;
+    const score = confidence * 2 + (matches ? 1 : 0);
+    if (score > bestScore) {
+      best = codec;
+      bestScore = score;
+    }
+  }
+  return best ?? codecForExtension(name);
+}
+
+/**
+ * Detects a source's format (see {@link pickCodec}). A file nothing recognises is a `format`
+ * StatekitError naming it.
  */
 export async function detectFormat(source: ByteSource): Promise<CodecDescriptor> {
   const head = await source.read(0, Math.min(SNIFF_BYTES, source.size));
-  for (const codec of registry.values()) if (codec.sniff(head)) return codec;
-  const byExtension = codecForExtension(source.name);
-  if (byExtension) return byExtension;
+  const codec = pickCodec(head, source.name);
+  if (codec) return codec;
   throw new StatekitError(
     'format',
     source.size === 0

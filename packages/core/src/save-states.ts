@@ -4,9 +4,13 @@ import { type Entry, entry } from './entry.js';
 import { withContext } from './errors.js';
 import { DUPLICATE_KEYS, DUPLICATE_TARGETS } from './load-states.js';
 import { strArray } from './ndarray.js';
+import { checkOptions, WRITE_OPTIONS } from './options.js';
 import { getCodec } from './registry.js';
 import { collectSlots, type Target } from './target.js';
 import { writeChecked } from './write-checked.js';
+
+/** The option names of {@link SaveStatesOptions} (and the path-based `overwrite`). */
+export const SAVE_OPTIONS = [...WRITE_OPTIONS, 'format', 'aliases', 'overwrite'];
 
 export interface SaveStatesOptions extends WriteOptions {
   /** The format to write (a registered codec name). */
@@ -55,9 +59,11 @@ export async function saveStates(
   sink: ByteSink,
   options: SaveStatesOptions,
 ): Promise<void> {
+  checkOptions(options, SAVE_OPTIONS, 'write');
   try {
     const codec = await getCodec(options.format, sink.name);
-    await writeChecked(codec, statesOf(target, options.aliases ?? true), sink, options);
+    const { format: _, aliases = true, ...writeOptions } = options;
+    await writeChecked(codec, statesOf(target, aliases), sink, writeOptions);
   } catch (error) {
     throw withContext(error, sink.name);
   }

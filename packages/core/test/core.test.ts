@@ -1,28 +1,30 @@
 import { describe, expect, test } from 'vitest';
 import {
+  collectSlots,
+  fortranToC,
+  pyList,
+  swapBytesInPlace,
+  withContext,
+} from '../src/codec-kit.js';
+import {
   bfloat16BitsToNumber,
   bytesArray,
-  collectSlots,
   DTYPE_NAMES,
   DTYPES,
   elementCount,
   entry,
   float16BitsToNumber,
   formatShape,
-  fortranToC,
   isStatekitError,
   ndarray,
   numberToBfloat16Bits,
   numberToFloat16Bits,
-  pyList,
   StatekitError,
   stateDict,
   strArray,
   strings,
-  swapBytesInPlace,
   unflatten,
   Variable,
-  withContext,
 } from '../src/index.js';
 
 describe('dtype table', () => {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect, test } from 'vitest';
+import * as kit from '../src/codec-kit.js';
 import * as core from '../src/index.js';
 import * as node from '../src/node/index.js';
 
@@ -8,13 +9,12 @@ import * as node from '../src/node/index.js';
 test('@statekit/core exports', () => {
   expect(Object.keys(core).sort()).toMatchInlineSnapshot(`
     [
+      "CONTAINER_KINDS",
       "Complex",
       "DEFAULT_LIMITS",
       "DTYPES",
       "DTYPE_NAMES",
-      "DUPLICATE_KEYS",
-      "DUPLICATE_TARGETS",
-      "SNIFF_BYTES",
+      "SparseMatrix",
       "StatekitError",
       "TrainVar",
       "Variable",
@@ -24,64 +24,93 @@ test('@statekit/core exports', () => {
       "blobSource",
       "brainpyLegacyKey",
       "bytesArray",
-      "bytesOf",
       "bytesSource",
-      "checkLossless",
-      "checkRange",
       "codecForExtension",
-      "collectSlots",
       "compareLeaves",
-      "concatBytes",
+      "containerKey",
       "convert",
-      "describeLeaf",
       "detectFormat",
       "diff",
       "elementCount",
       "entry",
-      "extensionOf",
       "flattenTree",
       "float16BitsToNumber",
       "float16ToFloat32",
       "float32ToBfloat16",
       "float32ToFloat16",
       "formatShape",
-      "fortranToC",
-      "getCodec",
-      "infoOf",
+      "fromTree",
       "isDType",
       "isLeaf",
       "isNdArray",
       "isStatekitError",
-      "itemSizeOf",
       "keyOf",
       "leafKind",
-      "limitsWith",
       "loadStates",
       "memorySink",
       "ndarray",
       "numberToBfloat16Bits",
       "numberToFloat16Bits",
+      "numpyScalar",
       "openSource",
-      "pyList",
-      "pyStr",
       "registerCodec",
-      "registry",
+      "registeredCodecs",
       "saveStates",
-      "sha256Hex",
       "stateDict",
       "statesOf",
       "strArray",
       "strings",
-      "swapBytesInPlace",
-      "toHex",
       "toSource",
       "unflatten",
+      "unregisterCodec",
+    ]
+  `);
+});
+
+test("@statekit/core/codec exports (the codec authors' kit)", () => {
+  expect(Object.keys(kit).sort()).toMatchInlineSnapshot(`
+    [
+      "CONFIDENCE",
+      "DUPLICATE_KEYS",
+      "DUPLICATE_TARGETS",
+      "KeyIndex",
+      "READ_OPTIONS",
+      "SEQUENCE_KINDS",
+      "SNIFF_BYTES",
+      "WRITE_OPTIONS",
+      "bytesOf",
+      "checkLossless",
+      "checkOptions",
+      "checkRange",
+      "collectSlots",
+      "completeContainers",
+      "concatBytes",
+      "descrOf",
+      "describeLeaf",
+      "extensionOf",
+      "fortranToC",
+      "getCodec",
+      "guardEntry",
+      "infoOf",
+      "itemSizeOf",
+      "limitsWith",
+      "pickCodec",
+      "planOf",
+      "pyList",
+      "pyStr",
+      "resolveDescr",
+      "sha256Hex",
+      "swapBytesInPlace",
+      "toHex",
       "viewAs",
       "withContext",
       "writeChecked",
+      "writeEntries",
       "yieldToEventLoop",
     ]
   `);
+  // The user API and the kit do not overlap: each name has one home.
+  expect(Object.keys(kit).filter((name) => name in core)).toEqual([]);
 });
 
 test('@statekit/core/node exports', () => {
@@ -112,6 +141,7 @@ test('the browser entry never reaches node: modules', () => {
     }
   };
   visit(path.join(src, 'index.ts'));
+  visit(path.join(src, 'codec-kit.ts'));
   visit(path.join(src, 'zlib-browser.ts'));
   expect(seen.size).toBeGreaterThan(15);
   expect([...seen].some((f) => f.includes(`${path.sep}node${path.sep}`))).toBe(false);

@@ -1,15 +1,19 @@
 import {
   type Attrs,
   Complex,
+  type Entry,
   type EntryInfo,
   elementCount,
+  entry,
+  type Hints,
   isDType,
   type Leaf,
   type NdArray,
   ndarray,
+  type PathPart,
   strArray,
-  viewAs,
 } from '@statekit/core';
+import { viewAs } from '@statekit/core/codec';
 import { DTYPE_ATTR, type Mapped, mapType, STORED_AS, type TypeMeta } from './h5-types.js';
 
 /** How a dataset's bytes are fetched: by h5wasm or by the native reader. */
@@ -18,6 +22,25 @@ export interface DatasetBytes {
   raw(): Promise<Uint8Array> | Uint8Array;
   /** Variable-length strings (one string for a scalar). */
   strings(): Promise<string | string[]> | string | string[];
+}
+
+/**
+ * A dataset's attributes as stored, split into its real attributes (written back on
+ * conversion) and statekit's own `statekit_dtype` tag, which becomes a hint: it says how the
+ * value was stored, is applied on read, and is never copied into another file.
+ */
+export function splitAttrs(stored: Attrs): { attrs?: Attrs; hints?: Hints } {
+  const { [DTYPE_ATTR]: tag, ...attrs } = stored;
+  return {
+    ...(Object.keys(attrs).length > 0 ? { attrs } : {}),
+    ...(tag === undefined ? {} : { hints: { [DTYPE_ATTR]: tag } }),
+  };
+}
+
+/** The entry of a dataset read with its stored attributes. */
+export function datasetEntry(path: readonly PathPart[], value: Leaf, stored: Attrs): Entry {
+  const { attrs, hints } = splitAttrs(stored);
+  return entry(path, value, attrs, hints);
 }
 
 /** What statekit makes of a dataset's type, honouring its own `statekit_dtype` convention. */
@@ -37,9 +60,8 @@ export function resolve(meta: TypeMeta, attrs: Attrs): Mapped & { scalarLeaf?: s
 }
 
 /** A dataset's entry info (dtype, shape, byte length, attributes) without reading its data. */
-export function datasetInfo(path: string[], meta: TypeMeta, attrs: Attrs): EntryInfo {
-  const base = { key: path.join('.'), path };
-  const withAttrs = Object.keys(attrs).length > 0 ? { ...base, attrs } : base;
+export function datasetInfo(path: readonly PathPart[], meta: TypeMeta, attrs: Attrs): EntryInfo {
+  const withAttrs = { key: path.join('.'), path, ...splitAttrs(attrs) };
   const mapped = resolve(meta, attrs);
   const shape = meta.shape ?? [];
   if (mapped.kind === 'null')

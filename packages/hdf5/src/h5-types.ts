@@ -1,4 +1,5 @@
-import { type DType, StatekitError } from '@statekit/core';
+import { type DType, type NdArray, ndarray, StatekitError } from '@statekit/core';
+import { viewAs } from '@statekit/core/codec';
 
 /** The attribute statekit writes where HDF5 (via h5wasm) has no exact type of its own. */
 export const DTYPE_ATTR = 'statekit_dtype';
@@ -96,3 +97,17 @@ export const STORED_AS: Partial<Record<DType, DType>> = {
   float16: 'uint16',
   bfloat16: 'uint16',
 };
+
+/**
+ * A numeric (or bool) attribute as statekit keeps it: an array of its dtype, shape `[]` for a
+ * scalar attribute, so it is written back with the type it had (h5py's `int64` count stays
+ * `int64`, its `bool` stays `bool`). `raw` is its little-endian elements.
+ */
+export function numericAttribute(meta: TypeMeta, raw: Uint8Array): NdArray {
+  const mapped = mapType(meta);
+  if (mapped.kind !== 'array' || mapped.dtype === 'bytes') {
+    throw new StatekitError('unsupported', `attribute type class ${meta.type} is not numeric`);
+  }
+  const data = viewAs(mapped.dtype, raw.slice());
+  return ndarray(mapped.dtype, meta.shape ?? [], data, mapped.itemSize) as NdArray;
+}

@@ -1,12 +1,6 @@
-import {
-  type ByteSource,
-  type Entry,
-  entry,
-  type Reader,
-  StatekitError,
-  withContext,
-} from '@statekit/core';
-import { type DatasetBytes, datasetInfo, datasetLeaf } from './dataset-value.js';
+import type { ByteSource, Entry, Reader } from '@statekit/core';
+import { guardEntry, KeyIndex } from '@statekit/core/codec';
+import { type DatasetBytes, datasetEntry, datasetInfo, datasetLeaf } from './dataset-value.js';
 import { viewOf } from './native/bytes.js';
 import { decodeText, type NativeDataset, type NativeFile, vlenBytes } from './native/parse.js';
 
@@ -68,7 +62,7 @@ function sizeOf(d: NativeDataset): number {
  * views onto the file's bytes where alignment allows.
  */
 export function nativeReader(source: ByteSource, file: NativeFile): Reader {
-  const byKey = new Map(file.datasets.map((d) => [d.path.join('.'), d]));
+  const index = new KeyIndex(file.datasets, (d) => d.path.join('.'), source.name);
   const bytesOf = (d: NativeDataset, fetched?: Uint8Array): DatasetBytes => {
     const raw = (): Promise<Uint8Array> | Uint8Array => {
       const s = d.storage;
@@ -90,36 +84,15 @@ export function nativeReader(source: ByteSource, file: NativeFile): Reader {
       },
     };
   };
-  const guard = async <T>(d: NativeDataset, work: () => Promise<T> | T): Promise<T> => {
-    try {
-      return await work();
-    } catch (cause) {
-      if (cause instanceof StatekitError) throw withContext(cause, source.name, d.path.join('.'));
-      throw new StatekitError('corrupt', `HDF5: ${(cause as Error).message ?? cause}`, {
-        file: source.name,
-        key: d.path.join('.'),
-        cause,
-      });
-    }
-  };
+  const guard = <T>(d: NativeDataset, work: () => Promise<T> | T): Promise<T> =>
+    guardEntry(work, { file: source.name, key: d.path.join('.'), label: 'HDF5' });
   return {
     format: 'hdf5',
     async list() {
       return file.datasets.map((d) => datasetInfo(d.path, d.meta, d.attrs));
     },
     async *read(keys) {
-      let wanted = file.datasets;
-      if (keys) {
-        for (const k of keys) {
-          if (!byKey.has(k))
-            throw new StatekitError('format', 'no such dataset in the file', {
-              file: source.name,
-              key: k,
-            });
-        }
-        const set = new Set(keys);
-        wanted = wanted.filter((d) => set.has(d.path.join('.')));
-      }
+      const wanted = index.select(keys);
       for (let start = 0; start < wanted.length; ) {
         let end = start;
         for (let bytes = 0; end < wanted.length && bytes < BATCH_BYTES; end++) {
@@ -132,15 +105,13 @@ export function nativeReader(source: ByteSource, file: NativeFile): Reader {
         for (const d of batch) {
           yield await guard(d, async (): Promise<Entry> => {
             const value = await datasetLeaf(d.meta, d.attrs, bytesOf(d, fetched.get(d)));
-            return Object.keys(d.attrs).length > 0
-              ? entry(d.path, value, d.attrs)
-              : entry(d.path, value);
+            return datasetEntry(d.path, value, d.attrs);
           });
         }
       }
     },
-    async groups() {
-      return file.groups;
+    async containers() {
+      return file.containers;
     },
     async close() {},
   };

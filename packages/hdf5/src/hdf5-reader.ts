@@ -1,34 +1,26 @@
 import {
+  type AnyTypedArray,
   type Attrs,
   type ByteSource,
+  DTYPES,
   type EntryInfo,
   entry,
-  type GroupInfo,
   type Leaf,
+  numberToFloat16Bits,
   type Reader,
   type ReadOptions,
   StatekitError,
-  withContext,
 } from '@statekit/core';
-import type { Dataset, Group, File as H5File, Metadata } from 'h5wasm';
+import { type Container, KeyIndex, withContext } from '@statekit/core/codec';
+import type { Attribute, Dataset, Group, File as H5File, Metadata } from 'h5wasm';
 import { platform } from '#h5wasm';
-import { datasetInfo, datasetLeaf } from './dataset-value.js';
+import { datasetEntry, datasetInfo, datasetLeaf } from './dataset-value.js';
+import { mapType, numericAttribute } from './h5-types.js';
 import type { H5Lib, LocalFile } from './h5wasm-api.js';
 import { nativeReader } from './hdf5-native-reader.js';
 import { NotNative } from './native/bytes.js';
 import { parseHdf5 } from './native/parse.js';
-
-/** Options of the HDF5 reader, passed as `{ hdf5: { ... } }`. */
-export interface Hdf5ReadOptions {
-  /**
-   * `'auto'` (default): statekit's own metadata reader where the file allows (what h5py writes
-   * by default and statekit writes), h5wasm otherwise. `'native'`: only statekit's reader (an
-   * `unsupported` error where it does not apply). `'h5wasm'`: only h5wasm.
-   */
-  engine?: 'auto' | 'native' | 'h5wasm';
-  /** h5wasm reads datasets larger than this in hyperslabs (default 256 MiB). */
-  slabBytes?: number;
-}
+import type { Hdf5ReadOptions } from './options.js';
 
 /** Datasets larger than this are read in hyperslabs, so no allocation nears the 2 GiB heap. */
 export const SLAB_BYTES = 256 << 20;
@@ -53,12 +45,43 @@ export function signatureOffset(head: Uint8Array): number {
   return -1;
 }
 
-/** JSON-able attribute values of an object. */
+/** HDF5 type classes whose attributes become typed arrays (see `numericAttribute`). */
+const NUMERIC_CLASSES = new Set([0, 1, 8]); // integer, float, enum
+
+/** An attribute's value: text as strings, numbers and bools as arrays of their dtype. */
+function attributeValue(attr: Attribute): unknown {
+  const meta = attr.metadata;
+  if (!NUMERIC_CLASSES.has(meta.type) || meta.shape === null) return attr.json_value;
+  const value = attr.value;
+  const raw = ArrayBuffer.isView(value)
+    ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+    : scalarBytes(meta, value);
+  if (raw === undefined || raw.byteLength !== meta.total_size * meta.size) return attr.json_value;
+  return numericAttribute(meta, raw);
+}
+
+/** The element bytes of a scalar attribute h5wasm hands over as a JS number or bigint. */
+function scalarBytes(meta: Metadata, value: unknown): Uint8Array | undefined {
+  const mapped = mapType({ ...meta, shape: [] });
+  if (mapped.kind !== 'array') return undefined;
+  const { ArrayType } = DTYPES[mapped.dtype];
+  let element: unknown = value;
+  if (typeof value === 'boolean') element = value ? 1 : 0;
+  if (mapped.dtype === 'float16' && typeof value === 'number') element = numberToFloat16Bits(value);
+  if (ArrayType === BigInt64Array || ArrayType === BigUint64Array) {
+    if (typeof element !== 'number' && typeof element !== 'bigint') return undefined;
+    element = BigInt(element);
+  } else if (typeof element !== 'number') return undefined;
+  const array = (ArrayType as unknown as { of(v: unknown): AnyTypedArray }).of(element);
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** The attributes of an object, in h5py's (name) order. */
 function attributesOf(obj: Dataset | Group): Attrs {
   const out: Attrs = {};
   for (const [name, attr] of Object.entries(obj.attrs)) {
     try {
-      out[name] = attr.json_value;
+      out[name] = attributeValue(attr);
     } catch {
       out[name] = null; // a type h5wasm cannot decode; the rest of the attributes still show
     }
@@ -71,7 +94,7 @@ function walk(
   group: Group,
   prefix: string[],
   out: Node[],
-  groups: GroupInfo[],
+  containers: Container[],
   depth: number,
 ): void {
   if (depth > MAX_DEPTH) {
@@ -80,18 +103,25 @@ function walk(
     });
   }
   const attrs = attributesOf(group);
-  if (Object.keys(attrs).length > 0) groups.push({ path: prefix, attrs });
+  const children: string[] = [];
+  containers.push({
+    path: prefix,
+    kind: 'group',
+    children,
+    ...(Object.keys(attrs).length > 0 ? { attrs } : {}),
+  });
   for (const name of group.keys()) {
     const child = group.get(name);
     const path = [...prefix, name];
     const h5path = `/${path.join('/')}`;
-    if (child instanceof lib.h5wasm.Group) walk(lib, child, path, out, groups, depth + 1);
+    if (child instanceof lib.h5wasm.Group) walk(lib, child, path, out, containers, depth + 1);
     else if (child instanceof lib.h5wasm.Dataset) out.push({ path, h5path, dataset: child });
     else if (child instanceof lib.h5wasm.ExternalLink)
       out.push({ path, h5path, external: `${child.filename}:${child.obj_path}` });
     else if (child instanceof lib.h5wasm.BrokenSoftLink)
       out.push({ path, h5path, external: `broken soft link to ${child.target}` });
-    // Named datatypes hold no state.
+    else continue; // Named datatypes hold no state.
+    children.push(name);
   }
 }
 
@@ -180,7 +210,7 @@ async function openFile(
  * cannot open it.
  */
 export async function openHdf5(source: ByteSource, options: ReadOptions = {}): Promise<Reader> {
-  const own = (options.hdf5 ?? {}) as Hdf5ReadOptions;
+  const own: Hdf5ReadOptions = options.hdf5 ?? {};
   const engine = own.engine ?? 'auto';
   if (engine !== 'h5wasm') {
     const head = await source.read(0, Math.min(source.size, 2056));
@@ -221,9 +251,9 @@ export async function openHdf5(source: ByteSource, options: ReadOptions = {}): P
     }
   };
   const nodes: Node[] = [];
-  const groups: GroupInfo[] = [];
+  const containers: Container[] = [];
   try {
-    guard(undefined, () => walk(lib, file, [], nodes, groups, 0));
+    guard(undefined, () => walk(lib, file, [], nodes, containers, 0));
   } catch (error) {
     file.close();
     local.cleanup();
@@ -241,7 +271,7 @@ export async function openHdf5(source: ByteSource, options: ReadOptions = {}): P
     }
     return d;
   };
-  const byKey = new Map(nodes.map((n) => [n.path.join('.'), n]));
+  const index = new KeyIndex(nodes, (n) => n.path.join('.'), source.name);
   let closed = false;
   return {
     format: 'hdf5',
@@ -254,18 +284,7 @@ export async function openHdf5(source: ByteSource, options: ReadOptions = {}): P
       );
     },
     async *read(keys) {
-      let wanted = nodes;
-      if (keys) {
-        for (const k of keys) {
-          if (!byKey.has(k))
-            throw new StatekitError('format', 'no such dataset in the file', {
-              file: source.name,
-              key: k,
-            });
-        }
-        const set = new Set(keys);
-        wanted = nodes.filter((n) => set.has(n.path.join('.')));
-      }
+      const wanted = index.select(keys);
       for (const n of wanted) {
         const { meta, attrs } = guard(n, () => metaOf(n));
         if (!meta) {
@@ -281,11 +300,11 @@ export async function openHdf5(source: ByteSource, options: ReadOptions = {}): P
         } catch (cause) {
           throw failure(n, cause);
         }
-        yield Object.keys(attrs).length > 0 ? entry(n.path, value, attrs) : entry(n.path, value);
+        yield datasetEntry(n.path, value, attrs);
       }
     },
-    async groups() {
-      return groups;
+    async containers() {
+      return containers;
     },
     async close() {
       if (closed) return;

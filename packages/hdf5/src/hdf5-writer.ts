@@ -9,34 +9,19 @@ import {
   strings,
   type WriteOptions,
 } from '@statekit/core';
+import type { Container, WritePlan } from '@statekit/core/codec';
 import type { File as H5File } from 'h5wasm';
 import { platform } from '#h5wasm';
+import {
+  type AttributeForm,
+  attributeForm,
+  attributeLossiness,
+  writableAttributes,
+} from './attributes.js';
 import { DTYPE_ATTR, STORED_AS } from './h5-types.js';
+import { nameOrder } from './native/bytes.js';
 import { writeNativeHdf5 } from './native/write.js';
-
-/** Options of the HDF5 writer, passed as `{ hdf5: { ... } }`. */
-export interface Hdf5WriteOptions {
-  /**
-   * `'paths'` (default): each entry at its path, so BrainPy's flat `E.V` is a root dataset named
-   * `E.V` and nested entries go into groups. `'flat'`: every entry a root dataset named by its
-   * key. `'groups'`: keys split on `.` into groups (BrainPy 1.x's `E/V`).
-   */
-  layout?: 'paths' | 'flat' | 'groups';
-  /** gzip level 1-9 for array datasets (chunked by h5wasm); off by default. */
-  gzip?: number;
-  /**
-   * Arrays larger than this are written as chunked datasets, slab by slab, so no single copy
-   * into the 2 GiB wasm heap is needed (default 256 MiB; this is also how files over 4 GiB are
-   * written).
-   */
-  slabBytes?: number;
-  /**
-   * `'auto'` (default): statekit's own writer (h5py's default file layout, data streamed
-   * straight to the file) unless `gzip` is set or the sink cannot patch its start, then
-   * h5wasm. `'native'` or `'h5wasm'` force one; `'native'` with gzip is an `unsupported` error.
-   */
-  engine?: 'auto' | 'native' | 'h5wasm';
-}
+import type { Hdf5WriteOptions } from './options.js';
 
 /** Default slab size for large writes. */
 export const WRITE_SLAB_BYTES = 256 << 20;
@@ -45,14 +30,41 @@ const CHUNK_BYTES = 4 << 20;
 
 /** Why HDF5 (as statekit writes it) cannot hold an entry exactly. */
 export function hdf5Lossiness(info: EntryInfo): string[] {
-  if (info.dtype === 'none') return ['None has no HDF5 dataset here: the entry is skipped'];
-  return [];
+  const reasons = attributeLossiness(info.attrs);
+  if (info.path.some((p) => typeof p === 'number'))
+    reasons.push('integer keys are stored as names (HDF5 links are strings)');
+  if (info.dtype === 'none') reasons.push('None has no HDF5 dataset here: the entry is skipped');
+  if (info.kind === 'sparse') reasons.push('a sparse matrix has no HDF5 form here: skipped');
+  if (info.numpyScalar) reasons.push('a numpy scalar is stored as a 0-d (scalar) dataset');
+  return reasons;
+}
+
+/**
+ * Why HDF5 cannot hold a container exactly: every container becomes a group (see the container
+ * table in core's README). A group lists its links by name, so only a `group` or a `dict`
+ * whose keys are already in that order keeps its order.
+ */
+export function hdf5ContainerLossiness(c: Container): string[] {
+  const reasons = attributeLossiness(c.attrs);
+  if (c.kind !== 'group' && c.kind !== 'dict') {
+    reasons.push(`a ${c.kind} is stored as a group: that it was a ${c.kind} is lost`);
+  }
+  if (c.children.some((p) => typeof p === 'number')) {
+    reasons.push('integer keys are stored as names (HDF5 links are strings)');
+  }
+  if (c.shape !== undefined) reasons.push(`its shape (${c.shape.join(', ')}) is dropped`);
+  const names = c.children.map(String);
+  const sorted = [...names].sort(nameOrder(names));
+  if (c.kind === 'dict' && names.some((n, i) => n !== sorted[i])) {
+    reasons.push('key order: HDF5 lists a group by name');
+  }
+  return reasons;
 }
 
 function datasetName(e: Entry, layout: Hdf5WriteOptions['layout']): string[] {
   if (layout === 'flat') return [e.key];
   if (layout === 'groups') return e.key.split('.');
-  return [...e.path];
+  return e.path.map(String);
 }
 
 function deinterleave(data: Float32Array | Float64Array): Map<string, Float32Array | Float64Array> {
@@ -205,19 +217,38 @@ function writeValue(
   throw new StatekitError('unsupported', 'value cannot be stored in HDF5');
 }
 
-function writeAttribute(file: H5File, path: string, name: string, value: unknown): void {
+/** Writes an attribute in its form (see `attributes.ts`) through h5wasm. */
+function writeAttribute(file: H5File, path: string, name: string, form: AttributeForm): void {
   const target = file.get(path);
   if (!target || !('create_attribute' in target)) return;
-  if (typeof value === 'string' || typeof value === 'number') {
-    target.create_attribute(name, value);
-  } else if (typeof value === 'bigint') {
-    target.create_attribute(name, BigInt64Array.of(value), []);
-  } else if (Array.isArray(value) && value.every((v) => typeof v === 'number')) {
-    target.create_attribute(name, Float64Array.from(value as number[]), [value.length]);
-  } else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
-    target.create_attribute(name, value as string[], [value.length]);
+  if (form.kind === 'string') {
+    target.create_attribute(
+      name,
+      form.scalar ? form.values[0]! : form.values,
+      form.scalar ? [] : [form.values.length],
+    );
+  } else if (form.kind === 'float64') {
+    target.create_attribute(
+      name,
+      Float64Array.from(form.values),
+      form.scalar ? [] : [form.values.length],
+    );
+  } else if (form.kind === 'int64') {
+    target.create_attribute(name, BigInt64Array.of(form.value), []);
+  } else {
+    const array = form.array;
+    if (STORED_AS[array.dtype] || array.dtype === 'complex64' || array.dtype === 'complex128') {
+      throw new StatekitError(
+        'unsupported',
+        `attribute ${name}: ${array.dtype} attributes cannot be written through h5wasm (gzip); write without gzip`,
+      );
+    }
+    const data =
+      array.dtype === 'str' || array.dtype === 'bytes'
+        ? strings(array as NdArray<'str'>)
+        : array.data;
+    target.create_attribute(name, data as Float64Array, [...array.shape]);
   }
-  // Other attribute values (nested JSON) have no faithful HDF5 form and are left out.
 }
 
 /**
@@ -225,11 +256,18 @@ function writeAttribute(file: H5File, path: string, name: string, value: unknown
  * file when it has one, else to a scratch file whose bytes are then streamed to the sink.
  */
 export async function writeHdf5(
+  plan: WritePlan,
   entries: AsyncIterable<Entry> | Iterable<Entry>,
   sink: ByteSink,
   options: WriteOptions = {},
 ): Promise<void> {
-  const own = (options.hdf5 ?? {}) as Hdf5WriteOptions;
+  const own: Hdf5WriteOptions = options.hdf5 ?? {};
+  // What entries' paths do not make on their own, empty groups and group attributes, is made
+  // from the plan (where entries keep their paths).
+  const containers =
+    (own.layout ?? 'paths') === 'paths'
+      ? plan.containers.filter((c) => c.children.length === 0 || c.attrs !== undefined)
+      : [];
   const engine = own.engine ?? 'auto';
   const nativeOk = !own.gzip && sink.patch !== undefined;
   if (engine === 'native' && !nativeOk) {
@@ -241,29 +279,38 @@ export async function writeHdf5(
   }
   if (engine !== 'h5wasm' && nativeOk) {
     const patchable = sink as ByteSink & Required<Pick<ByteSink, 'patch'>>;
-    return writeNativeHdf5(entries, patchable, (e) => datasetName(e, own.layout));
+    return writeNativeHdf5(containers, entries, patchable, (e) => datasetName(e, own.layout));
   }
   const lib = await platform.load();
   const target = platform.writable(lib, sink.path);
   let file: H5File | undefined;
   try {
     file = new lib.h5wasm.File(target.path, 'w');
-    const groups = new Set<string>();
-    for await (const e of entries) {
-      if (e.value === null) continue;
-      const parts = datasetName(e, own.layout);
-      for (let i = 1; i < parts.length; i++) {
+    const groups = new Set<string>(['/']);
+    const makeGroups = (parts: readonly string[], depth: number): void => {
+      for (let i = 1; i <= depth; i++) {
         const group = `/${parts.slice(0, i).join('/')}`;
         if (!groups.has(group)) {
-          if (!file.get(group)) file.create_group(group);
+          if (!file!.get(group)) file!.create_group(group);
           groups.add(group);
         }
       }
+    };
+    for (const c of containers) {
+      makeGroups(c.path.map(String), c.path.length);
+      const group = `/${c.path.join('/')}`;
+      for (const [k, form] of writableAttributes(c.attrs)) writeAttribute(file, group, k, form);
+    }
+    for await (const e of entries) {
+      if (e.value === null) continue;
+      const parts = datasetName(e, own.layout);
+      makeGroups(parts, parts.length - 1);
       const name = `/${parts.join('/')}`;
       try {
         const extra = writeValue(file, name, e.value, own.gzip, own.slabBytes ?? WRITE_SLAB_BYTES);
-        for (const [k, v] of Object.entries({ ...(e.attrs ?? {}), ...extra }))
-          writeAttribute(file, name, k, v);
+        const attrs = writableAttributes({ ...(e.attrs ?? {}), ...extra });
+        if (extra[DTYPE_ATTR]) attrs.push([DTYPE_ATTR, attributeForm(extra[DTYPE_ATTR])!]);
+        for (const [k, form] of attrs) writeAttribute(file, name, k, form);
       } catch (cause) {
         if (cause instanceof StatekitError)
           throw new StatekitError(cause.tag, cause.message, { file: sink.name, key: e.key, cause });

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { arraySha256, type Entry, entry, isNdArray, ndarray } from '@statekit/core';
+import { writeEntries } from '@statekit/core/codec';
 import { atomicFileSink, fileSource } from '@statekit/core/node';
 import { afterAll, describe, expect, test } from 'vitest';
 import { hdf5 } from '../src/index.js';
@@ -70,7 +71,7 @@ print(json.dumps({k: hashlib.sha256(f[k][()].tobytes()).hexdigest() for k in f})
     const ours: Record<string, string> = {};
     for (const e of entries) ours[e.key] = await arraySha256(e.value as never);
     const sink = atomicFileSink(file);
-    await (await hdf5.load()).write(entries, sink, { hdf5: { engine: 'native' } });
+    await writeEntries(await hdf5.load(), entries, sink, { hdf5: { engine: 'native' } });
     await sink.close();
     expect(fs.statSync(file).size).toBeGreaterThan(5 * 2 ** 30);
     const seen = JSON.parse(

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bytesSource, entry, isStatekitError, memorySink, ndarray, strArray } from '@statekit/core';
+import { writeEntries } from '@statekit/core/codec';
 import { expect, test } from 'vitest';
 import { hdf5 } from '../src/index.js';
 
@@ -9,7 +10,8 @@ const FIXTURES = path.resolve(import.meta.dirname, '../../../test-fixtures/hdf5'
 /** A file from statekit's native writer: groups, strings in a global heap, tags, attributes. */
 async function ownFile(): Promise<Uint8Array> {
   const sink = memorySink();
-  await (await hdf5.load()).write(
+  await writeEntries(
+    await hdf5.load(),
     [
       ...Array.from({ length: 20 }, (_, i) =>
         entry([`n${i}`, 'V'], ndarray('float32', [3], Float32Array.of(i, 1, 2)), { unit: 'mV' }),

@@ -17,6 +17,7 @@ import {
   strArray,
   Variable,
 } from '@statekit/core';
+import { writeEntries } from '@statekit/core/codec';
 import { atomicFileSink, fileSource, loadStates, saveStates } from '@statekit/core/node';
 import { npz } from '@statekit/npz';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -75,7 +76,7 @@ function everyDtype(): Entry[] {
 async function writeH5(file: string, entries: Entry[], options = {}): Promise<void> {
   const codec = await hdf5.load();
   const sink = atomicFileSink(file);
-  await codec.write(entries, sink, { hdf5: options });
+  await writeEntries(codec, entries, sink, { hdf5: options });
   await sink.close();
 }
 
@@ -270,7 +271,7 @@ describe('conversions', () => {
       const viaNpz = path.join(tmp, `${name}.npz`);
       const back = path.join(tmp, `back-${name}`);
       const src = fileSource(original);
-      await convert(src, atomicFileSink(viaNpz), { to: 'npz', allowLossy: true });
+      await convert(src, atomicFileSink(viaNpz), { to: 'npz', write: { allowLossy: true } });
       await src.close();
       const mid = fileSource(viaNpz);
       await convert(mid, atomicFileSink(back), { to: 'hdf5' });

@@ -3,18 +3,35 @@
  * `registerCodec(npz, npy)` from `@statekit/core`; the low-level NPY functions are exported too.
  */
 import type { CodecDescriptor } from '@statekit/core';
+import { CONFIDENCE } from '@statekit/core/codec';
 import { isNpy } from './npy.js';
+import { NPZ_WRITE_OPTIONS, type NpzWriteOptions } from './options.js';
+
+declare module '@statekit/core' {
+  interface CodecWriteOptions {
+    /** The npz writer's options. */
+    npz?: NpzWriteOptions;
+  }
+}
+
+/** A ZIP local header or empty-archive end record (`PK\x03\x04`, `PK\x05\x06`). */
+function isZip(head: Uint8Array): boolean {
+  return (
+    head[0] === 0x50 &&
+    head[1] === 0x4b &&
+    (head[2] === 3 || head[2] === 5) &&
+    (head[3] === 4 || head[3] === 6)
+  );
+}
 
 /** The .npz codec descriptor (ZIP of .npy members; detected by `PK\x03\x04` or `.npz`). */
 export const npz: CodecDescriptor = {
   name: 'npz',
   extensions: ['.npz'],
-  // Any ZIP: numpy's npz has no marker of its own. Other ZIP-based formats register before.
-  sniff: (head) =>
-    head[0] === 0x50 &&
-    head[1] === 0x4b &&
-    (head[2] === 3 || head[2] === 5) &&
-    (head[3] === 4 || head[3] === 6),
+  // Any ZIP, at magic strength: numpy's npz has no marker of its own, so a ZIP-based format
+  // with one (PyTorch's `data.pkl`) outranks it with CONFIDENCE.marker.
+  sniff: (head) => (isZip(head) ? CONFIDENCE.magic : CONFIDENCE.none),
+  writeOptions: NPZ_WRITE_OPTIONS,
   load: async () => (await import('./npz-codec.js')).npzCodecImpl,
 };
 
@@ -22,7 +39,7 @@ export const npz: CodecDescriptor = {
 export const npy: CodecDescriptor = {
   name: 'npy',
   extensions: ['.npy'],
-  sniff: isNpy,
+  sniff: (head) => (isNpy(head) ? CONFIDENCE.magic : CONFIDENCE.none),
   load: async () => (await import('./npy-codec.js')).npyCodecImpl,
 };
 
@@ -37,6 +54,5 @@ export {
   readNpyHeader,
   readNpyHeaderFrom,
 } from './npy.js';
-export { descrOf, type ResolvedDescr, resolveDescr } from './npy-descr.js';
-export type { NpzWriteOptions } from './npz-codec.js';
-export { npyLossiness, toStorableArray } from './to-array.js';
+export type { NpzWriteOptions } from './options.js';
+export { npyContainerLossiness, npyLossiness, toStorableArray } from './to-array.js';

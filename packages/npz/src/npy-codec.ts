@@ -5,15 +5,14 @@ import {
   type Entry,
   type EntryInfo,
   entry,
-  limitsWith,
   type Reader,
   type ReadOptions,
   StatekitError,
   type WriteOptions,
-  withContext,
 } from '@statekit/core';
+import { limitsWith, type WritePlan, withContext } from '@statekit/core/codec';
 import { decodeNpyData, encodeNpyHeader, readNpyHeaderFrom } from './npy.js';
-import { npyLossiness, toStorableArray } from './to-array.js';
+import { npyContainerLossiness, npyLossiness, toStorableArray } from './to-array.js';
 
 /** The key a lone .npy file's array is listed under: the file name without directory and `.npy`. */
 export function npyKey(name: string): string {
@@ -65,6 +64,7 @@ async function openNpy(source: ByteSource, options: ReadOptions = {}): Promise<R
 }
 
 async function writeNpy(
+  _plan: WritePlan,
   entries: AsyncIterable<Entry> | Iterable<Entry>,
   sink: ByteSink,
   _options?: WriteOptions,
@@ -97,5 +97,6 @@ export const npyCodecImpl: Codec = {
   name: 'npy',
   open: openNpy,
   lossiness: npyLossiness,
+  containerLossiness: npyContainerLossiness,
   write: writeNpy,
 };

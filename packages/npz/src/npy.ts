@@ -1,15 +1,20 @@
 import {
   DEFAULT_LIMITS,
   elementCount,
-  fortranToC,
   type Limits,
   type NdArray,
   ndarray,
   StatekitError,
+} from '@statekit/core';
+import {
+  descrOf,
+  fortranToC,
+  type ResolvedDescr,
+  resolveDescr,
   swapBytesInPlace,
   viewAs,
-} from '@statekit/core';
-import { descrOf, type ResolvedDescr, resolveDescr } from './npy-descr.js';
+} from '@statekit/core/codec';
+
 import { formatNpyHeaderDict, parseNpyHeaderDict } from './npy-header.js';
 
 /** `\x93NUMPY`, the first bytes of every .npy file. */

@@ -5,16 +5,21 @@ import {
   type Entry,
   type EntryInfo,
   entry,
-  limitsWith,
   type Reader,
   type ReadOptions,
   StatekitError,
   type WriteOptions,
+} from '@statekit/core';
+import {
+  KeyIndex,
+  limitsWith,
+  type WritePlan,
   withContext,
   yieldToEventLoop,
-} from '@statekit/core';
+} from '@statekit/core/codec';
 import { decodeNpyData, encodeNpyHeader, isNpy, readNpyHeader, readNpyHeaderFrom } from './npy.js';
-import { npyLossiness, toStorableArray } from './to-array.js';
+import type { NpzWriteOptions } from './options.js';
+import { npyContainerLossiness, npyLossiness, toStorableArray } from './to-array.js';
 import {
   checkCrc,
   memberDataOffset,
@@ -24,12 +29,6 @@ import {
   type ZipMember,
 } from './zip-reader.js';
 import { ZipWriter } from './zip-writer.js';
-
-/** Options of the npz writer, passed as `{ npz: { ... } }`. */
-export interface NpzWriteOptions {
-  /** Deflate members (np.savez_compressed); true means level 6, or give a level 1-9. */
-  compress?: boolean | number;
-}
 
 /** Members at least this large are worth yielding to the event loop for, to overlap I/O. */
 const PREFETCH_YIELD_BYTES = 1 << 18;
@@ -46,13 +45,13 @@ async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<R
   const members = await readZipDirectory(source, limits).catch((e) => {
     throw withContext(e, source.name);
   });
-  const byKey = new Map<string, ZipMember>();
+  const seen = new Set<string>();
   for (const m of members) {
-    const key = keyOfMember(m.name);
-    if (byKey.has(key))
+    if (seen.has(keyOfMember(m.name)))
       throw new StatekitError('corrupt', `duplicate member "${m.name}"`, { file: source.name });
-    byKey.set(key, m);
+    seen.add(keyOfMember(m.name));
   }
+  const index = new KeyIndex(members, (m) => keyOfMember(m.name), source.name);
   const offsets = new Map<ZipMember, number>();
   const dataOffset = async (m: ZipMember): Promise<number> => {
     let at = offsets.get(m);
@@ -128,18 +127,7 @@ async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<R
       return out;
     },
     async *read(keys) {
-      let wanted = members;
-      if (keys) {
-        const set = new Set(keys);
-        for (const k of set) {
-          if (!byKey.has(k))
-            throw new StatekitError('format', 'no such key in the archive', {
-              file: source.name,
-              key: k,
-            });
-        }
-        wanted = members.filter((m) => set.has(keyOfMember(m.name)));
-      }
+      const wanted = index.select(keys);
       // One member ahead: its read overlaps the CRC and decoding of the current one.
       let pending = wanted[0] && guard(wanted[0], () => fetch(wanted[0]!));
       for (let i = 0; i < wanted.length; i++) {
@@ -160,11 +148,12 @@ async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<R
 
 /** Writes entries as an .npz archive numpy reads: members `KEY.npy`, ZIP64 when needed. */
 async function writeNpz(
+  _plan: WritePlan,
   entries: AsyncIterable<Entry> | Iterable<Entry>,
   sink: ByteSink,
   options: WriteOptions = {},
 ): Promise<void> {
-  const own = (options.npz ?? {}) as NpzWriteOptions;
+  const own: NpzWriteOptions = options.npz ?? {};
   const level = own.compress === true ? 6 : own.compress ? own.compress : 0;
   const zip = new ZipWriter(sink);
   const seen = new Set<string>();
@@ -189,5 +178,6 @@ export const npzCodecImpl: Codec = {
   name: 'npz',
   open: openNpz,
   lossiness: npyLossiness,
+  containerLossiness: npyContainerLossiness,
   write: writeNpz,
 };

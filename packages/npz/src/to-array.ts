@@ -2,11 +2,13 @@ import {
   bfloat16ToFloat32,
   bytesArray,
   Complex,
+  type Container,
   type Entry,
   type EntryInfo,
   isNdArray,
   type NdArray,
   ndarray,
+  SparseMatrix,
   StatekitError,
   strArray,
 } from '@statekit/core';
@@ -21,6 +23,17 @@ export function npyLossiness(info: EntryInfo): string[] {
     reasons.push(
       `nested path ${JSON.stringify(info.path)} is stored under the flat name "${info.key}"`,
     );
+  } else if (typeof info.path[0] === 'number') {
+    reasons.push(`the integer key ${info.path[0]} is stored as the name "${info.key}"`);
+  }
+  const attrs = Object.keys(info.attrs ?? {});
+  if (attrs.length > 0) {
+    reasons.push(`its attributes (${attrs.join(', ')}) are dropped: NumPy files have none`);
+  }
+  if (info.numpyScalar) reasons.push('a numpy scalar is stored as a 0-d array');
+  if (info.kind === 'sparse') {
+    reasons.push('a sparse matrix has no NumPy file form here: the entry is skipped');
+    return reasons;
   }
   switch (info.dtype) {
     case 'bfloat16':
@@ -55,16 +68,36 @@ export function npyLossiness(info: EntryInfo): string[] {
 }
 
 /**
+ * Why NumPy files cannot hold a container exactly: they have none, so members are named by
+ * dotted paths (the entries' own reasons say so), and what only the container carries is lost.
+ */
+export function npyContainerLossiness(c: Container): string[] {
+  const reasons: string[] = [];
+  const attrs = Object.keys(c.attrs ?? {});
+  if (attrs.length > 0) {
+    reasons.push(`the group's attributes (${attrs.join(', ')}) are dropped: NumPy files have none`);
+  }
+  if (c.children.length === 0 && c.path.length > 0) {
+    reasons.push(`an empty ${c.kind} has no member to be stored as: it is dropped`);
+  }
+  if (c.kind !== 'group' && c.kind !== 'dict') {
+    reasons.push(`the ${c.kind} becomes dotted member names: that it was a ${c.kind} is lost`);
+  }
+  if (c.shape !== undefined) reasons.push(`its shape (${c.shape.join(', ')}) is dropped`);
+  return reasons;
+}
+
+/**
  * The array a NumPy file stores for `e` (converting as {@link npyLossiness} says), or
  * undefined for entries that are skipped (None).
  */
 export function toStorableArray(e: Entry): NdArray | undefined {
   const v = e.value;
   if (isNdArray(v)) {
-    if (v.dtype !== 'bfloat16') return v;
+    if (v.dtype !== 'bfloat16') return v.scalar ? { ...v, scalar: false } : v;
     return ndarray('float32', v.shape, bfloat16ToFloat32(v.data as Uint16Array));
   }
-  if (v === null) return undefined;
+  if (v === null || v instanceof SparseMatrix) return undefined;
   if (typeof v === 'number') return ndarray('float64', [], Float64Array.of(v));
   if (typeof v === 'bigint') {
     if (v < -(2n ** 63n) || v >= 2n ** 63n) {

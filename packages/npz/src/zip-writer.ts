@@ -3,7 +3,8 @@
  * held twice), then the central directory. ZIP64 records are written exactly when a size,
  * an offset or the member count needs them, so small archives are plain ZIP.
  */
-import { type ByteSink, concatBytes } from '@statekit/core';
+import type { ByteSink } from '@statekit/core';
+import { concatBytes } from '@statekit/core/codec';
 import { crc32, deflateRaw } from '@statekit/core/zlib';
 
 const U32_MAX = 0xffffffff;

@@ -15,6 +15,7 @@ import {
   registerCodec,
   strArray,
 } from '@statekit/core';
+import { writeEntries } from '@statekit/core/codec';
 import { CHROMIUM, CHROMIUM_MISSING, runInChromium } from '@statekit/test-utils';
 import { expect, test } from 'vitest';
 import { npz } from '../src/index.js';
@@ -49,7 +50,8 @@ test.skipIf(!CHROMIUM)(
     registerCodec(npz);
     const codec = await npz.load();
     const sink = memorySink();
-    await codec.write(
+    await writeEntries(
+      codec,
       [
         entry(['E.V'], ndarray('float32', [3], Float32Array.of(-65, -60, -55))),
         entry(['i8'], ndarray('int64', [2], BigInt64Array.of(-1n, 2n ** 62n))),

@@ -1,4 +1,5 @@
-import { arraySha256, convert, extensionOf, isNdArray, openSource } from '@statekit/core';
+import { arraySha256, convert, isNdArray, openSource } from '@statekit/core';
+import { extensionOf } from '@statekit/core/codec';
 import { atomicFileSink, fileSource } from '@statekit/core/node';
 
 /** Converts a file to the format of `output`'s extension (npz or npy). */

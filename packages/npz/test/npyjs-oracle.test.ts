@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bytesSource, type Entry, type NdArray, strings } from '@statekit/core';
+import { writeEntries } from '@statekit/core/codec';
 import { parse } from 'npyjs';
 import { describe, expect, test } from 'vitest';
 import { npyCodecImpl } from '../src/npy-codec.js';
@@ -72,7 +73,7 @@ describe('npyjs reads what we write', () => {
       `${name}.npy`,
     );
     const chunks: Uint8Array[] = [];
-    await npyCodecImpl.write([{ key: name, path: [name], value: original }], {
+    await writeEntries(npyCodecImpl, [{ key: name, path: [name], value: original }], {
       name: 'mem',
       write: (c) => void chunks.push(c.slice()),
       close: async () => {},

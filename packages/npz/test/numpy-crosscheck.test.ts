@@ -13,6 +13,7 @@ import {
   registerCodec,
   strArray,
 } from '@statekit/core';
+import { writeEntries } from '@statekit/core/codec';
 import { atomicFileSink, fileSource } from '@statekit/core/node';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { npy, npz } from '../src/index.js';
@@ -135,7 +136,7 @@ function ndarrayCtor(dtype: string) {
 
 async function writeNpz(file: string, entries: Entry[], compress = false): Promise<void> {
   const sink = atomicFileSink(file);
-  await npzCodecImpl.write(entries, sink, { npz: { compress } });
+  await writeEntries(npzCodecImpl, entries, sink, { npz: { compress } });
   await sink.close();
 }
 
@@ -231,7 +232,7 @@ describe('in-memory round trip (no Python needed)', () => {
   test('every dtype survives write and read through bytes', async () => {
     const sink = memorySink('mem.npz');
     const entries = everyDtype();
-    await npzCodecImpl.write(entries, sink);
+    await writeEntries(npzCodecImpl, entries, sink);
     await sink.close();
     const back: Entry[] = [];
     const src = (await import('@statekit/core')).bytesSource(sink.bytes(), 'mem.npz');

@@ -9,16 +9,15 @@ test('@statekit/npz exports', () => {
       "NPY_MAGIC",
       "checkDataLength",
       "decodeNpyData",
-      "descrOf",
       "encodeNpyHeader",
       "isNpy",
       "npy",
+      "npyContainerLossiness",
       "npyHeaderLength",
       "npyLossiness",
       "npz",
       "readNpyHeader",
       "readNpyHeaderFrom",
-      "resolveDescr",
       "toStorableArray",
     ]
   `);

@@ -45,8 +45,10 @@ export async function convert(
       const sink = atomicFileSink(output, { overwrite: options.overwrite });
       const result = await convertStates(source, sink, {
         to,
-        allowLossy: options.allowLossy,
-        npz: { compress: options.compress },
+        write: {
+          allowLossy: options.allowLossy,
+          ...(options.compress ? { npz: { compress: true } } : {}),
+        },
         onProgress: bar.update,
         ...(options.brainpyKeys ? { rename: brainpyLegacyKey } : {}),
       });

@@ -7,10 +7,11 @@ import {
   isNdArray,
   isStatekitError,
   openSource,
+  type PathPart,
 } from '@statekit/core';
 import { fileSource } from '@statekit/core/node';
 import { formatSize } from '../format-size.js';
-import { jsonNumber, scalarValue, textArrayValue } from '../json-value.js';
+import { arrayValue, jsonNumber, scalarValue, textArrayValue } from '../json-value.js';
 import type { Output } from '../output.js';
 
 export interface LsOptions {
@@ -21,7 +22,7 @@ export interface LsOptions {
 /** One entry of `ls --json`. */
 interface JsonEntry {
   key: string;
-  path: readonly string[];
+  path: readonly PathPart[];
   dtype: string;
   shape: readonly number[];
   sha256?: string;
@@ -55,7 +56,7 @@ interface Listing {
   format: string;
   entries: JsonEntry[];
   /** Groups with attributes (HDF5), when there are any. */
-  groups?: { path: readonly string[]; attrs: Record<string, unknown> }[];
+  groups?: { path: readonly PathPart[]; attrs: Record<string, unknown> }[];
 }
 
 /** The JSON listing of a file, and its entries' byte sizes for the table. */
@@ -95,10 +96,11 @@ async function listFile(
         if (info.attrs && Object.keys(info.attrs).length > 0) e.attrs = jsonAttrs(info.attrs);
         entries.push(e);
       }
-      const groups = ((await reader.groups?.()) ?? []).map((g) => ({
-        path: g.path,
-        attrs: jsonAttrs(g.attrs),
-      }));
+      const groups = ((await reader.containers?.()) ?? []).flatMap((c) =>
+        c.attrs && Object.keys(c.attrs).length > 0
+          ? [{ path: c.path, attrs: jsonAttrs(c.attrs) }]
+          : [],
+      );
       return {
         listing: { file, format: reader.format, entries, ...(groups.length > 0 ? { groups } : {}) },
         sizes: infos.map((i) => i.byteLength),
@@ -140,9 +142,13 @@ function printTable(listing: Listing, sizes: number[], withTitle: boolean, out: 
   for (const r of rows) out.stdout(line(r));
 }
 
-/** Attribute values as JSON: bigints as numbers (strings beyond 2^53), typed arrays as lists. */
+/**
+ * Attribute values as JSON: arrays (numeric attributes) as values or nested lists, bigints as
+ * numbers (strings beyond 2^53), typed arrays as lists.
+ */
 function jsonAttrs(attrs: Record<string, unknown>): Record<string, unknown> {
   const convert = (v: unknown): unknown => {
+    if (isNdArray(v)) return arrayValue(v);
     if (typeof v === 'bigint' || typeof v === 'number') return jsonNumber(v);
     if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<unknown>, convert);
     if (Array.isArray(v)) return v.map(convert);

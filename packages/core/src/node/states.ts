@@ -4,8 +4,9 @@ import {
   type LoadStatesResult,
   loadStates as loadFrom,
 } from '../load-states.js';
+import { checkOptions } from '../options.js';
 import { codecForExtension } from '../registry.js';
-import { type SaveStatesOptions, saveStates as saveTo } from '../save-states.js';
+import { SAVE_OPTIONS, type SaveStatesOptions, saveStates as saveTo } from '../save-states.js';
 import type { Target } from '../target.js';
 import { atomicFileSink } from './atomic-sink.js';
 import { fileSource } from './file-source.js';
@@ -32,8 +33,10 @@ export async function saveStates(
   if (!format) {
     throw new StatekitError('format', 'unknown file extension; pass a format', { file: path });
   }
-  const sink = atomicFileSink(path, { overwrite: options.overwrite ?? true });
-  await saveTo(target, sink, { ...options, format });
+  checkOptions(options, SAVE_OPTIONS, 'write');
+  const { overwrite = true, ...rest } = options;
+  const sink = atomicFileSink(path, { overwrite });
+  await saveTo(target, sink, { ...rest, format });
 }
 
 /**

@@ -13,7 +13,9 @@
  *
  * Format reference: the HDF5 File Format Specification (version 3.0), sections II-IV.
  */
-import { type Attrs, type ByteSource, type GroupInfo, StatekitError } from '@statekit/core';
+import { type Attrs, type ByteSource, type NdArray, StatekitError } from '@statekit/core';
+import type { Container } from '@statekit/core/codec';
+import { numericAttribute } from '../h5-types.js';
 import {
   ascii,
   corrupt,
@@ -45,10 +47,11 @@ export interface NativeDataset {
   storage: Storage;
 }
 
-/** The file's datasets in h5wasm's order, groups with attributes, and its heaps. */
+/** The file's datasets in h5wasm's order, its groups, and its heaps. */
 export interface NativeFile {
   datasets: NativeDataset[];
-  groups: GroupInfo[];
+  /** Every group, parents first, with its children (groups and datasets) in listing order. */
+  containers: Container[];
   /** Absolute file offset of address 0 (the superblock; after a user block if there is one). */
   base: number;
   heaps: GlobalHeaps;
@@ -175,7 +178,7 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
   }
   const heaps = new GlobalHeaps(source, base);
   const datasets: NativeDataset[] = [];
-  const groups: GroupInfo[] = [];
+  const containers: Container[] = [];
   let nodes = 0;
 
   async function objectHeader(address: number): Promise<Message[]> {
@@ -324,7 +327,13 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
     checkKnown(messages);
     const links = await linksOf(messages);
     const attrs = await attributesOf(messages);
-    if (Object.keys(attrs).length > 0) groups.push({ path: prefix, attrs });
+    const children: string[] = [];
+    containers.push({
+      path: prefix,
+      kind: 'group',
+      children,
+      ...(Object.keys(attrs).length > 0 ? { attrs } : {}),
+    });
     // Headers are read in address order (files are written in creation order, listed in name
     // order: reading them by name would jump about the file), then walked in name order.
     const headers: Message[][] = new Array(links.length);
@@ -334,8 +343,10 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
       const path = [...prefix, name];
       const childMessages = headers[i]!;
       if (childMessages.some((m) => m.type === MSG.symbolTable || m.type === MSG.linkInfo)) {
+        children.push(name);
         await walkGroup(childMessages, path, depth + 1);
       } else if (childMessages.some((m) => m.type === MSG.layout)) {
+        children.push(name);
         datasets.push(await dataset(path, childMessages));
       }
       // An object with only a datatype is a named datatype: no state.
@@ -377,7 +388,7 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
     throw new NotNative('a root group without links');
   }
   await walkGroup(root, [], 0);
-  return { datasets, groups, base, heaps };
+  return { datasets, containers, base, heaps };
 }
 
 /** A link message as [name, header address, creation order]; soft or external: NotNative. */
@@ -488,8 +499,21 @@ async function attribute(data: Uint8Array, heaps: GlobalHeaps): Promise<[string,
   const count = shape.reduce((a, b) => a * b, 1);
   const bytes = data.subarray(p, p + count * type.size);
   if (bytes.length < count * type.size) throw corrupt('attribute data truncated');
+  if (type.type !== CLASS.string) return [name, numericValue(bytes, type, shape)];
   const values = await attributeValues(bytes, type, count, heaps);
   return [name, shape.length === 0 ? values[0] : values];
+}
+
+/** A numeric or bool attribute as an array of its dtype (see `numericAttribute`). */
+function numericValue(bytes: Uint8Array, type: DecodedType, shape: number[]): NdArray {
+  if (type.type !== CLASS.integer && type.type !== CLASS.float && type.type !== CLASS.enum) {
+    throw new NotNative(`attributes of type class ${type.type}`);
+  }
+  if (!type.littleEndian) throw new NotNative('big-endian attributes');
+  if (type.type === CLASS.float && type.size !== 2 && type.size !== 4 && type.size !== 8) {
+    throw new NotNative(`${type.size}-byte float attributes`);
+  }
+  return numericAttribute({ ...type, shape }, bytes);
 }
 
 async function attributeValues(
@@ -497,47 +521,16 @@ async function attributeValues(
   type: DecodedType,
   count: number,
   heaps: GlobalHeaps,
-): Promise<unknown[]> {
+): Promise<string[]> {
   const view = viewOf(bytes);
-  const out: unknown[] = [];
-  if (type.type === CLASS.string) {
-    for (let i = 0; i < count; i++) {
-      const raw = type.vlen
-        ? await vlenBytes(view, i * 16, heaps)
-        : bytes.subarray(i * type.size, (i + 1) * type.size);
-      out.push(decodeText(raw, type.cset, type.vlen));
-    }
-    return out;
-  }
-  if (type.type !== CLASS.integer && type.type !== CLASS.float && type.type !== CLASS.enum) {
-    throw new NotNative(`attributes of type class ${type.type}`);
-  }
-  if (!type.littleEndian) throw new NotNative('big-endian attributes');
-  const { size, signed } = type;
+  const out: string[] = [];
   for (let i = 0; i < count; i++) {
-    const at = i * size;
-    let v: number;
-    if (type.type === CLASS.float) {
-      if (size === 4) v = view.getFloat32(at, true);
-      else if (size === 8) v = view.getFloat64(at, true);
-      else throw new NotNative(`${size}-byte float attributes`);
-    } else if (size === 1) v = signed ? view.getInt8(at) : view.getUint8(at);
-    else if (size === 2) v = signed ? view.getInt16(at, true) : view.getUint16(at, true);
-    else if (size === 4) v = signed ? view.getInt32(at, true) : view.getUint32(at, true);
-    else if (size === 8)
-      v = Number(signed ? view.getBigInt64(at, true) : view.getBigUint64(at, true));
-    else throw new NotNative(`${size}-byte integer attributes`);
-    out.push(v);
+    const raw = type.vlen
+      ? await vlenBytes(view, i * 16, heaps)
+      : bytes.subarray(i * type.size, (i + 1) * type.size);
+    out.push(decodeText(raw, type.cset, type.vlen));
   }
-  const members = type.enum_type?.members;
-  if (members && isBoolEnum(members)) return out.map((v) => v !== 0);
   return out;
-}
-
-/** h5py's bool: an enum of exactly FALSE=0 and TRUE=1. */
-function isBoolEnum(members: Record<string, number>): boolean {
-  const names = Object.keys(members).sort().join(',');
-  return names === 'FALSE,TRUE' && members.FALSE === 0 && members.TRUE === 1;
 }
 
 /** The bytes of the variable-length element at `at` (length, collection, index). */

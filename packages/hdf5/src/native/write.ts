@@ -10,7 +10,6 @@
  */
 import {
   type ByteSink,
-  bytesOf,
   Complex,
   type DType,
   type Entry,
@@ -19,6 +18,9 @@ import {
   StatekitError,
   strings,
 } from '@statekit/core';
+import type { Container } from '@statekit/core/codec';
+import { bytesOf } from '@statekit/core/codec';
+import { writableAttributes } from '../attributes.js';
 import { DTYPE_ATTR } from '../h5-types.js';
 import { align, ENCODER, nameOrder, putU64, UNDEF, viewOf } from './bytes.js';
 import { encodeDtype, encodeFixedString, encodeNumber, encodeVlenString } from './datatype.js';
@@ -60,6 +62,8 @@ interface Stored {
 
 interface GroupNode {
   children: Map<string, GroupNode | number>;
+  /** The group's attribute messages, made before any dataset is written. */
+  attributes?: Message[];
   /** Filled in when the group is written. */
   header?: number;
   btree?: number;
@@ -235,35 +239,49 @@ async function vlenElements(values: string[], heaps: HeapWriter): Promise<Uint8A
   return out;
 }
 
-/** Attribute messages for an entry's attributes, as the h5wasm writer types them. */
+/**
+ * Attribute messages for an object's attributes (see `attributes.ts` for the forms), plus
+ * statekit's own type tag when the value needs one.
+ */
 async function attributeMessages(
-  attrs: Record<string, unknown>,
+  attrs: Record<string, unknown> | undefined,
   heaps: HeapWriter,
+  tag?: string,
 ): Promise<Message[]> {
+  const forms = writableAttributes(attrs);
+  if (tag !== undefined) forms.push([DTYPE_ATTR, { kind: 'string', values: [tag], scalar: true }]);
   const out: Message[] = [];
-  for (const [name, value] of Object.entries(attrs)) {
-    if (typeof value === 'string') {
-      out.push(attributeMessage(name, encodeVlenString(), [], await vlenElements([value], heaps)));
-    } else if (typeof value === 'number') {
-      out.push(
-        attributeMessage(name, encodeNumber('float', 8), [], bytesOf64(Float64Array.of(value))),
-      );
-    } else if (typeof value === 'bigint') {
-      if (value < -(2n ** 63n) || value >= 2n ** 63n)
-        throw new StatekitError('unsupported', `attribute ${name}: ${value} does not fit int64`);
-      out.push(
-        attributeMessage(name, encodeNumber('int', 8), [], bytesOf64(BigInt64Array.of(value))),
-      );
-    } else if (Array.isArray(value) && value.every((v) => typeof v === 'number')) {
-      const data = bytesOf64(Float64Array.from(value as number[]));
-      out.push(attributeMessage(name, encodeNumber('float', 8), [value.length], data));
-    } else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
-      const data = await vlenElements(value as string[], heaps);
-      out.push(attributeMessage(name, encodeVlenString(), [value.length], data));
+  for (const [name, form] of forms) {
+    if (form.kind === 'string') {
+      const data = await vlenElements(form.values, heaps);
+      const shape = form.scalar ? [] : [form.values.length];
+      out.push(attributeMessage(name, encodeVlenString(), shape, data));
+    } else if (form.kind === 'float64') {
+      const data = bytesOf64(Float64Array.from(form.values));
+      const shape = form.scalar ? [] : [form.values.length];
+      out.push(attributeMessage(name, encodeNumber('float', 8), shape, data));
+    } else if (form.kind === 'int64') {
+      const data = bytesOf64(BigInt64Array.of(form.value));
+      out.push(attributeMessage(name, encodeNumber('int', 8), [], data));
+    } else {
+      out.push(await arrayAttribute(name, form.array, heaps));
     }
-    // Other attribute values (nested JSON) have no faithful HDF5 form and are left out.
   }
   return out;
+}
+
+/** An attribute holding an array of its own dtype and shape. */
+async function arrayAttribute(name: string, array: NdArray, heaps: HeapWriter): Promise<Message> {
+  if (array.dtype === 'str') {
+    const data = await vlenElements(strings(array as NdArray<'str'>), heaps);
+    return attributeMessage(name, encodeVlenString(), array.shape, data);
+  }
+  return attributeMessage(
+    name,
+    encodeDtype(array.dtype, array.itemSize),
+    array.shape,
+    bytesOf(array),
+  );
 }
 
 function bytesOf64(a: Float64Array | BigInt64Array): Uint8Array {
@@ -342,6 +360,7 @@ function checkName(name: string, key: string): void {
  * with the key; the caller aborts the sink.
  */
 export async function writeNativeHdf5(
+  containers: readonly Container[],
   entries: AsyncIterable<Entry> | Iterable<Entry>,
   sink: ByteSink & Required<Pick<ByteSink, 'patch'>>,
   parts: (e: Entry) => string[],
@@ -350,35 +369,31 @@ export async function writeNativeHdf5(
   const heaps = new HeapWriter(file);
   const root: GroupNode = { children: new Map() };
   await file.write(new Uint8Array(SUPERBLOCK_BYTES));
+  for (const c of containers) {
+    const key = c.path.join('.');
+    try {
+      const group = groupAt(root, c.path.map(String), c.path.length, key);
+      group.attributes = await attributeMessages(c.attrs, heaps);
+    } catch (cause) {
+      if (cause instanceof StatekitError)
+        throw new StatekitError(cause.tag, cause.message, { file: sink.name, key, cause });
+      throw cause;
+    }
+  }
   for await (const e of entries) {
     if (e.value === null) continue;
     try {
       const path = parts(e);
-      let group = root;
-      for (const [i, name] of path.entries()) {
-        checkName(name, e.key);
-        if (i === path.length - 1) break;
-        let next = group.children.get(name);
-        if (next === undefined) {
-          next = { children: new Map() };
-          group.children.set(name, next);
-        }
-        if (typeof next === 'number')
-          throw new StatekitError(
-            'unsupported',
-            `${path.slice(0, i + 1).join('/')} is a dataset, not a group`,
-          );
-        group = next;
-      }
+      const group = groupAt(root, path, path.length - 1, e.key);
       const name = path[path.length - 1]!;
+      checkName(name, e.key);
       const existing = group.children.get(name);
       if (existing !== undefined) {
         const what = typeof existing === 'number' ? 'is written twice' : 'is already a group';
         throw new StatekitError('unsupported', `${path.join('/')} ${what}`);
       }
       const stored = storedOf(e.value);
-      const attrs = { ...(e.attrs ?? {}), ...(stored.tag ? { [DTYPE_ATTR]: stored.tag } : {}) };
-      const attributes = await attributeMessages(attrs, heaps);
+      const attributes = await attributeMessages(e.attrs, heaps, stored.tag);
       const data = stored.vlen ? await vlenElements(stored.vlen, heaps) : stored.data!;
       await file.align(8);
       const headerAt = file.position;
@@ -424,6 +439,27 @@ export async function writeNativeHdf5(
   putU64(view, 80, root.btree!);
   putU64(view, 88, root.heap!);
   await file.patch(0, superblock);
+}
+
+/** The group at `path.slice(0, depth)` under `root`, made (with its parents) if missing. */
+function groupAt(root: GroupNode, path: readonly string[], depth: number, key: string): GroupNode {
+  let group = root;
+  for (let i = 0; i < depth; i++) {
+    const name = path[i]!;
+    checkName(name, key);
+    let next = group.children.get(name);
+    if (next === undefined) {
+      next = { children: new Map() };
+      group.children.set(name, next);
+    }
+    if (typeof next === 'number')
+      throw new StatekitError(
+        'unsupported',
+        `${path.slice(0, i + 1).join('/')} is a dataset, not a group`,
+      );
+    group = next;
+  }
+  return group;
 }
 
 /** Writes a group's subgroups, then its local heap, symbol table nodes, B-tree and header. */
@@ -526,5 +562,6 @@ async function writeGroup(file: FileWriter, group: GroupNode): Promise<void> {
   const stab = new Uint8Array(16);
   putU64(viewOf(stab), 0, group.btree!);
   putU64(viewOf(stab), 8, heapAt);
-  group.header = await file.write(objectHeader([{ type: MSG_SYMBOL_TABLE, flags: 0, body: stab }]));
+  const messages = [{ type: MSG_SYMBOL_TABLE, flags: 0, body: stab }, ...(group.attributes ?? [])];
+  group.header = await file.write(objectHeader(messages));
 }

@@ -14,6 +14,7 @@ import {
   registerCodec,
   strArray,
 } from '@statekit/core';
+import { writeEntries } from '@statekit/core/codec';
 import { hdf5 } from '../../src/index.js';
 
 declare global {
@@ -35,7 +36,8 @@ window.runSmoke = async (fixture) => {
   const fromH5py = await read(fixture, 'big-endian.h5');
   const codec = await hdf5.load();
   const sink = memorySink('mem.h5');
-  await codec.write(
+  await writeEntries(
+    codec,
     [
       entry(['E.V'], ndarray('float32', [3], Float32Array.of(-65, -60, -55))),
       entry(['spike'], ndarray('bool', [2], Uint8Array.of(1, 0))),

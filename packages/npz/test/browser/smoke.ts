@@ -14,6 +14,7 @@ import {
   registerCodec,
   strArray,
 } from '@statekit/core';
+import { writeEntries } from '@statekit/core/codec';
 import { npz } from '../../src/index.js';
 
 declare global {
@@ -36,7 +37,8 @@ window.runSmoke = async (fixture) => {
   const written: Record<string, Record<string, string>> = {};
   for (const compress of [false, true]) {
     const sink = memorySink('mem.npz');
-    await codec.write(
+    await writeEntries(
+      codec,
       [
         entry(['E.V'], ndarray('float32', [3], Float32Array.of(-65, -60, -55))),
         entry(['i8'], ndarray('int64', [2], BigInt64Array.of(-1n, 2n ** 62n))),

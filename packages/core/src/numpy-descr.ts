@@ -1,4 +1,8 @@
-import { DTYPES, type DType, type NdArray, StatekitError } from '@statekit/core';
+/** numpy dtype strings (`<f4`, `>c16`, `|b1`, `<U7`, `|S3`): the descr NPY headers, pickled
+ * `numpy.dtype` objects and flax msgpack files name their arrays by. */
+import { DTYPES, type DType } from './dtype.js';
+import { StatekitError } from './errors.js';
+import type { NdArray } from './ndarray.js';
 
 /** A descr resolved to a statekit dtype plus what decoding needs. */
 export interface ResolvedDescr {

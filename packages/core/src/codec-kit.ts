@@ -1,0 +1,40 @@
+/**
+ * @statekit/core/codec: the kit for codec authors (format packages), kept out of the user
+ * API. Everything a reader or writer repeats lives here once: key selection and its errors,
+ * error context guards, numpy dtype strings, byte order and memory order, limits, the
+ * lossiness check and the container plan. See CONTRIBUTING.md, "adding a codec".
+ */
+export { checkRange } from './byte-source.js';
+export {
+  CONFIDENCE,
+  type Codec,
+  type CodecDescriptor,
+  type CodecReadOptions,
+  type CodecWriteOptions,
+  type Reader,
+  type ReadOptions,
+  type WriteOptions,
+} from './codec.js';
+export { concatBytes } from './concat-bytes.js';
+export {
+  type Container,
+  type ContainerKind,
+  completeContainers,
+  SEQUENCE_KINDS,
+  type WritePlan,
+} from './container.js';
+export { infoOf } from './entry-info.js';
+export { type EntryContext, guardEntry, withContext } from './errors.js';
+export { yieldToEventLoop } from './event-loop.js';
+export { KeyIndex } from './key-index.js';
+export { type Limits, limitsWith } from './limits.js';
+export { DUPLICATE_KEYS, DUPLICATE_TARGETS, describeLeaf } from './load-states.js';
+export { fortranToC, swapBytesInPlace } from './memory-order.js';
+export { bytesOf, itemSizeOf, viewAs } from './ndarray.js';
+export { descrOf, type ResolvedDescr, resolveDescr } from './numpy-descr.js';
+export { checkOptions, READ_OPTIONS, WRITE_OPTIONS } from './options.js';
+export { pyList, pyStr } from './python-repr.js';
+export { extensionOf, getCodec, pickCodec, SNIFF_BYTES } from './registry.js';
+export { sha256Hex, toHex } from './sha256.js';
+export { collectSlots, type Slot } from './target.js';
+export { checkLossless, planOf, writeChecked, writeEntries } from './write-checked.js';
