@@ -3,14 +3,16 @@
  * ratios, for (a) 200 float32 arrays totalling 256 MiB and (b) 20,000 arrays of 100 floats.
  * Saves are timed until the file is fsynced, on both sides. Loads read every array (warm page
  * cache on both sides). Peak memory while loading is measured in a child process.
- * Usage: pnpm bench [--repeats N] [--quick] [--only npz|hdf5]   (runs under node --expose-gc to collect between timings)
+ * `diff` rows compare two files of 10,000 and 20,000 keys (every value compared): the time
+ * for 20,000 over the time for 10,000 shows whether diff is linear (2x) or quadratic (4x).
+ * Usage: pnpm bench [--repeats N] [--quick] [--only npz|hdf5|diff]   (runs under node --expose-gc to collect between timings)
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Entry, ndarray, openSource, registerCodec, saveStates } from '@statekit/core';
+import { diff, type Entry, ndarray, openSource, registerCodec, saveStates } from '@statekit/core';
 import { atomicFileSink, fileSource } from '@statekit/core/node';
 import { hdf5 } from '@statekit/hdf5';
 import { npy, npz } from '@statekit/npz';
@@ -306,6 +308,62 @@ async function runHdf5Case(
   }
 }
 
+/** Median of interleaved repeats. */
+function median(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/**
+ * `diff` of two files holding the same `count` arrays of 100 floats (every value compared),
+ * at `count` and `2 * count` keys, beside the same comparison in Python.
+ */
+async function runDiffCase(format: 'npz' | 'hdf5', count: number, rows: Row[]): Promise<void> {
+  const ext = format === 'npz' ? 'npz' : 'h5';
+  const timed: Record<number, number> = {};
+  let reference: number | undefined;
+  for (const n of [count, 2 * count]) {
+    const state = makeState(n, 100);
+    const a = path.join(dir, `diff-a.${ext}`);
+    const b = path.join(dir, `diff-b.${ext}`);
+    await saveStates(state, atomicFileSink(a), { format });
+    await saveStates(state, atomicFileSink(b), { format });
+    const times: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      times.push(
+        await timeAsync(async () => {
+          const [sa, sb] = [fileSource(a), fileSource(b)];
+          const found = await diff(sa, sb);
+          await sa.close();
+          await sb.close();
+          if (found.length > 0) throw new Error(`diff found ${found.length} differences`);
+        }),
+      );
+    }
+    timed[n] = median(times);
+    const library = format === 'npz' ? 'numpy' : 'h5py';
+    if (n === 2 * count && python && (format === 'npz' || hasH5py)) {
+      const script = path.join(HERE, 'bench_python.py');
+      const r = spawnSync(python, [script, 'diff', library, a, b, String(repeats)], {
+        encoding: 'utf8',
+      });
+      if (r.status !== 0) throw new Error(r.stderr);
+      reference = JSON.parse(r.stdout).diff;
+    }
+    fs.rmSync(a, { force: true });
+    fs.rmSync(b, { force: true });
+  }
+  const growth = timed[2 * count]! / timed[count]!;
+  rows.push({
+    case: `diff ${format} ${2 * count} x 100 f32`,
+    op: 'diff',
+    ours: timed[2 * count]!,
+    theirs: reference,
+    target: `linear: ${2 * count} keys take ${growth.toFixed(2)}x ${count} (<= 2.5x)`,
+    ok: growth <= 2.5,
+  });
+}
+
 const rows: Row[] = [];
 console.log(
   `statekit bench: node ${process.version}, ${os.cpus().length} cores, repeats ${repeats} (best of)`,
@@ -318,6 +376,10 @@ if (!values.only || values.only === 'npz')
 if (!values.only || values.only === 'hdf5') {
   await runHdf5Case('a', values.quick ? 20 : 200, 335_544, rows);
   await runHdf5Case('b', values.quick ? 2000 : 20_000, 100, rows);
+}
+if (!values.only || values.only === 'diff') {
+  await runDiffCase('npz', values.quick ? 1000 : 10_000, rows);
+  await runDiffCase('hdf5', values.quick ? 1000 : 10_000, rows);
 }
 
 const fmt = (s: number | undefined): string => (s === undefined ? '-' : s.toFixed(3));
@@ -352,5 +414,5 @@ for (const r of rows) {
   );
 }
 console.log(
-  '\npython = numpy for npz rows, h5py for hdf5 rows; ratio = python time / statekit time (higher is faster); for memory, peak RSS growth / state bytes.',
+  '\npython = numpy for npz rows, h5py for hdf5 rows (diff rows: median, the same comparison in Python); ratio = python time / statekit time (higher is faster); for memory, peak RSS growth / state bytes.',
 );

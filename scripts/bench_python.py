@@ -2,7 +2,8 @@
 """The Python side of `pnpm bench`: times numpy (np.savez / np.load) or h5py (flat root
 datasets) saving until fsynced and loading every array, on the arrays of an npz statekit wrote
 (the same data statekit was timed on). Usage: bench_python.py numpy|h5py SOURCE SCRATCH REPEATS.
-Prints JSON {"save": seconds, "load": seconds}, best of REPEATS."""
+Prints JSON {"save": seconds, "load": seconds}, best of REPEATS. `bench_python.py diff ...`
+times the same comparison `statekit diff` makes (see time_diff)."""
 import json
 import os
 import sys
@@ -38,7 +39,27 @@ def load_h5py(path):
         return {k: f[k][()] for k in f.keys()}
 
 
+def diff_files(library, a, b):
+    """What `statekit diff` does: every key of both, values compared (NaN equal to NaN)."""
+    load = load_numpy if library == 'numpy' else load_h5py
+    x, y = load(a), load(b)
+    return [k for k in x if k not in y or not np.array_equal(x[k], y[k], equal_nan=True)]
+
+
+def time_diff():
+    """bench_python.py diff numpy|h5py A B REPEATS: prints {"diff": median seconds}."""
+    library, a, b, repeats = sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        assert diff_files(library, a, b) == []
+        times.append(time.perf_counter() - t)
+    print(json.dumps({'diff': sorted(times)[len(times) // 2]}))
+
+
 def main():
+    if sys.argv[1] == 'diff':
+        return time_diff()
     library, source, scratch, repeats = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     save, load = {'numpy': (save_numpy, load_numpy), 'h5py': (save_h5py, load_h5py)}[library]
     arrays = load_numpy(source)
