@@ -1,5 +1,13 @@
-import { type DType, type NdArray, ndarray, StatekitError } from '@statekit/core';
-import { viewAs } from '@statekit/core/codec';
+import {
+  type Attrs,
+  type DType,
+  type Entry,
+  type NdArray,
+  ndarray,
+  SparseMatrix,
+  StatekitError,
+} from '@statekit/core';
+import { type Container, viewAs } from '@statekit/core/codec';
 
 /** The attribute statekit writes where HDF5 (via h5wasm) has no exact type of its own. */
 export const DTYPE_ATTR = 'statekit_dtype';
@@ -110,4 +118,22 @@ export function numericAttribute(meta: TypeMeta, raw: Uint8Array): NdArray {
   }
   const data = viewAs(mapped.dtype, raw.slice());
   return ndarray(mapped.dtype, meta.shape ?? [], data, mapped.itemSize) as NdArray;
+}
+
+/**
+ * A group as a container (kind `group`); `children` is filled in as the group is walked, in
+ * the order h5py lists it. Attributes only when the group has some.
+ */
+export function groupContainer(path: string[], attrs: Attrs, children: string[]): Container {
+  return {
+    path,
+    kind: 'group',
+    children,
+    ...(Object.keys(attrs).length > 0 ? { attrs } : {}),
+  };
+}
+
+/** Entries neither writer stores (as `hdf5Lossiness` says): None and sparse matrices. */
+export function skipped(e: Entry): boolean {
+  return e.value === null || e.value instanceof SparseMatrix;
 }

@@ -15,7 +15,7 @@ import { type Container, KeyIndex, withContext } from '@statekit/core/codec';
 import type { Attribute, Dataset, Group, File as H5File, Metadata } from 'h5wasm';
 import { platform } from '#h5wasm';
 import { datasetEntry, datasetInfo, datasetLeaf } from './dataset-value.js';
-import { mapType, numericAttribute } from './h5-types.js';
+import { groupContainer, mapType, numericAttribute } from './h5-types.js';
 import type { H5Lib, LocalFile } from './h5wasm-api.js';
 import { nativeReader } from './hdf5-native-reader.js';
 import { NotNative } from './native/bytes.js';
@@ -104,12 +104,7 @@ function walk(
   }
   const attrs = attributesOf(group);
   const children: string[] = [];
-  containers.push({
-    path: prefix,
-    kind: 'group',
-    children,
-    ...(Object.keys(attrs).length > 0 ? { attrs } : {}),
-  });
+  containers.push(groupContainer(prefix, attrs, children));
   for (const name of group.keys()) {
     const child = group.get(name);
     const path = [...prefix, name];

@@ -18,7 +18,7 @@ import {
   attributeLossiness,
   writableAttributes,
 } from './attributes.js';
-import { DTYPE_ATTR, STORED_AS } from './h5-types.js';
+import { DTYPE_ATTR, STORED_AS, skipped } from './h5-types.js';
 import { nameOrder } from './native/bytes.js';
 import { writeNativeHdf5 } from './native/write.js';
 import type { Hdf5WriteOptions } from './options.js';
@@ -302,7 +302,7 @@ export async function writeHdf5(
       for (const [k, form] of writableAttributes(c.attrs)) writeAttribute(file, group, k, form);
     }
     for await (const e of entries) {
-      if (e.value === null) continue;
+      if (skipped(e)) continue;
       const parts = datasetName(e, own.layout);
       makeGroups(parts, parts.length - 1);
       const name = `/${parts.join('/')}`;

@@ -8,14 +8,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
+  type Container,
   convert,
   entry,
   isStatekitError,
+  memorySink,
   ndarray,
+  numpyScalar,
   openSource,
   registerCodec,
+  SparseMatrix,
+  toSource,
 } from '@statekit/core';
-import { writeEntries } from '@statekit/core/codec';
+import { writeChecked, writeEntries } from '@statekit/core/codec';
 import { atomicFileSink, fileSource } from '@statekit/core/node';
 import { npz } from '@statekit/npz';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -186,4 +191,51 @@ with h5py.File(sys.argv[1], 'r') as f:
       attrs: { statekit_dtype: 'bool', unit: 'spikes' },
     });
   });
+});
+
+describe('what the HDF5 writers skip is what lossiness says', () => {
+  const sparse = new SparseMatrix(
+    [2, 2],
+    ndarray('float64', [1], Float64Array.of(5)),
+    ndarray('int32', [1], Int32Array.of(1)),
+    ndarray('int32', [3], Int32Array.of(0, 0, 1)),
+  );
+  const entries = () => [
+    entry(['S'], sparse),
+    entry(['s'], numpyScalar(ndarray('float32', [], Float32Array.of(2)))),
+    entry(['list', 0], 1.5),
+  ];
+  const containers: Container[] = [{ path: ['list'], kind: 'list', children: [0] }];
+
+  test.each([undefined, 4])(
+    'refused by name, then written without them (gzip %s)',
+    async (gzip) => {
+      const codec = await hdf5.load();
+      const write = { hdf5: gzip ? { gzip } : {} };
+      const refused = memorySink('t.h5');
+      const error = await writeChecked(codec, entries(), refused, write, containers).catch(
+        (e) => e,
+      );
+      expect((error as Error).message).toBe(
+        't.h5: hdf5 cannot store these entries exactly (allow lossy conversion to proceed):\n' +
+          '  list: a list is stored as a group: that it was a list is lost\n' +
+          '  list: integer keys are stored as names (HDF5 links are strings)\n' +
+          '  S: a sparse matrix has no HDF5 form here: skipped\n' +
+          '  s: a numpy scalar is stored as a 0-d (scalar) dataset\n' +
+          '  list.0: integer keys are stored as names (HDF5 links are strings)',
+      );
+      const sink = memorySink('t.h5');
+      await writeChecked(codec, entries(), sink, { ...write, allowLossy: true }, containers);
+      const reader = await openSource(toSource(sink.bytes(), 't.h5'));
+      expect((await reader.list()).map((i) => [i.path, i.dtype, i.shape])).toEqual([
+        [['list', '0'], 'float', []],
+        [['s'], 'float32', []],
+      ]);
+      expect((await reader.containers!()).map((c) => [c.path, c.kind, c.children])).toEqual([
+        [[], 'group', ['list', 's']],
+        [['list'], 'group', ['0']],
+      ]);
+      await reader.close();
+    },
+  );
 });

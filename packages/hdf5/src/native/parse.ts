@@ -15,7 +15,7 @@
  */
 import { type Attrs, type ByteSource, type NdArray, StatekitError } from '@statekit/core';
 import type { Container } from '@statekit/core/codec';
-import { numericAttribute } from '../h5-types.js';
+import { groupContainer, numericAttribute } from '../h5-types.js';
 import {
   ascii,
   corrupt,
@@ -328,12 +328,7 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
     const links = await linksOf(messages);
     const attrs = await attributesOf(messages);
     const children: string[] = [];
-    containers.push({
-      path: prefix,
-      kind: 'group',
-      children,
-      ...(Object.keys(attrs).length > 0 ? { attrs } : {}),
-    });
+    containers.push(groupContainer(prefix, attrs, children));
     // Headers are read in address order (files are written in creation order, listed in name
     // order: reading them by name would jump about the file), then walked in name order.
     const headers: Message[][] = new Array(links.length);

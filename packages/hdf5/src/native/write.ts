@@ -21,7 +21,7 @@ import {
 import type { Container } from '@statekit/core/codec';
 import { bytesOf } from '@statekit/core/codec';
 import { writableAttributes } from '../attributes.js';
-import { DTYPE_ATTR } from '../h5-types.js';
+import { DTYPE_ATTR, skipped } from '../h5-types.js';
 import { align, ENCODER, nameOrder, putU64, UNDEF, viewOf } from './bytes.js';
 import { encodeDtype, encodeFixedString, encodeNumber, encodeVlenString } from './datatype.js';
 
@@ -381,7 +381,7 @@ export async function writeNativeHdf5(
     }
   }
   for await (const e of entries) {
-    if (e.value === null) continue;
+    if (skipped(e)) continue;
     try {
       const path = parts(e);
       const group = groupAt(root, path, path.length - 1, e.key);
