@@ -61,14 +61,19 @@ export function attributeLossiness(attrs: Record<string, unknown> | undefined): 
   return out;
 }
 
-/** The attributes a writer stores: those with a form, without statekit's own tag name. */
-export function writableAttributes(
+/**
+ * The attributes a writer stores: those with a form (a given `statekit_dtype` is not one), then
+ * statekit's own type tag when the value needs one (`tag`).
+ */
+export function storedAttributes(
   attrs: Record<string, unknown> | undefined,
+  tag?: string,
 ): [string, AttributeForm][] {
   const out: [string, AttributeForm][] = [];
   for (const [name, value] of Object.entries(attrs ?? {})) {
     const form = name === DTYPE_ATTR ? undefined : attributeForm(value);
     if (form) out.push([name, form]);
   }
+  if (tag !== undefined) out.push([DTYPE_ATTR, { kind: 'string', values: [tag], scalar: true }]);
   return out;
 }

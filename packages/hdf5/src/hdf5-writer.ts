@@ -12,13 +12,8 @@ import {
 import type { Container, WritePlan } from '@statekit/core/codec';
 import type { File as H5File } from 'h5wasm';
 import { platform } from '#h5wasm';
-import {
-  type AttributeForm,
-  attributeForm,
-  attributeLossiness,
-  writableAttributes,
-} from './attributes.js';
-import { DTYPE_ATTR, STORED_AS, skipped } from './h5-types.js';
+import { type AttributeForm, attributeLossiness, storedAttributes } from './attributes.js';
+import { STORED_AS, skipped } from './h5-types.js';
 import { nameOrder } from './native/bytes.js';
 import { writeNativeHdf5 } from './native/write.js';
 import type { Hdf5WriteOptions } from './options.js';
@@ -140,7 +135,7 @@ function writeValue(
   value: Entry['value'],
   gzip: number | undefined,
   slabBytes: number,
-): Record<string, string> {
+): string | undefined {
   if (isNdArray(value)) {
     const shape = [...value.shape];
     const array = value as NdArray;
@@ -153,21 +148,21 @@ function writeValue(
           ? new Uint8Array(bits.buffer, bits.byteOffset, bits.length)
           : new Uint16Array(bits.buffer, bits.byteOffset, bits.length);
       writeNumeric(file, name, data, shape, gzip, slabBytes);
-      return { [DTYPE_ATTR]: array.dtype };
+      return array.dtype;
     }
     if (array.dtype === 'complex64' || array.dtype === 'complex128') {
       file.create_dataset({ name, data: deinterleave(array.data as Float32Array), shape });
-      return {};
+      return undefined;
     }
     if (array.dtype === 'str') {
       const values = strings(array as NdArray<'str'>);
       if (values.length === 0) {
         // h5wasm cannot type an empty string list: an empty fixed-string dataset, tagged.
         file.create_dataset({ name, data: [], shape, dtype: 'S1' });
-        return { [DTYPE_ATTR]: `<U${array.itemSize / 4}` };
+        return `<U${array.itemSize / 4}`;
       }
       file.create_dataset({ name, data: shape.length === 0 ? values[0]! : values, shape });
-      return { [DTYPE_ATTR]: `<U${array.itemSize / 4}` };
+      return `<U${array.itemSize / 4}`;
     }
     if (array.dtype === 'bytes') {
       if (array.itemSize === 0)
@@ -180,28 +175,28 @@ function writeValue(
         );
       }
       file.create_dataset({ name, data: values, shape, dtype: `S${array.itemSize}` });
-      return {};
+      return undefined;
     }
     writeNumeric(file, name, array.data, shape, gzip, slabBytes);
-    return {};
+    return undefined;
   }
   if (typeof value === 'number') {
     file.create_dataset({ name, data: Float64Array.of(value), shape: [] });
-    return { [DTYPE_ATTR]: 'python:float' };
+    return 'python:float';
   }
   if (typeof value === 'bigint') {
     if (value < -(2n ** 63n) || value >= 2n ** 63n)
       throw new StatekitError('unsupported', `integer ${value} does not fit int64`);
     file.create_dataset({ name, data: BigInt64Array.of(value), shape: [] });
-    return { [DTYPE_ATTR]: 'python:int' };
+    return 'python:int';
   }
   if (typeof value === 'boolean') {
     file.create_dataset({ name, data: Uint8Array.of(value ? 1 : 0), shape: [] });
-    return { [DTYPE_ATTR]: 'python:bool' };
+    return 'python:bool';
   }
   if (typeof value === 'string') {
     file.create_dataset({ name, data: value, shape: [] });
-    return {};
+    return undefined;
   }
   if (value instanceof Complex) {
     file.create_dataset({
@@ -209,7 +204,7 @@ function writeValue(
       data: deinterleave(Float64Array.of(value.re, value.im)),
       shape: [],
     });
-    return { [DTYPE_ATTR]: 'python:complex' };
+    return 'python:complex';
   }
   if (value instanceof Uint8Array) {
     throw new StatekitError('unsupported', 'raw bytes scalars cannot be written through h5wasm');
@@ -299,7 +294,7 @@ export async function writeHdf5(
     for (const c of containers) {
       makeGroups(c.path.map(String), c.path.length);
       const group = `/${c.path.join('/')}`;
-      for (const [k, form] of writableAttributes(c.attrs)) writeAttribute(file, group, k, form);
+      for (const [k, form] of storedAttributes(c.attrs)) writeAttribute(file, group, k, form);
     }
     for await (const e of entries) {
       if (skipped(e)) continue;
@@ -307,10 +302,8 @@ export async function writeHdf5(
       makeGroups(parts, parts.length - 1);
       const name = `/${parts.join('/')}`;
       try {
-        const extra = writeValue(file, name, e.value, own.gzip, own.slabBytes ?? WRITE_SLAB_BYTES);
-        const attrs = writableAttributes({ ...(e.attrs ?? {}), ...extra });
-        if (extra[DTYPE_ATTR]) attrs.push([DTYPE_ATTR, attributeForm(extra[DTYPE_ATTR])!]);
-        for (const [k, form] of attrs) writeAttribute(file, name, k, form);
+        const tag = writeValue(file, name, e.value, own.gzip, own.slabBytes ?? WRITE_SLAB_BYTES);
+        for (const [k, form] of storedAttributes(e.attrs, tag)) writeAttribute(file, name, k, form);
       } catch (cause) {
         if (cause instanceof StatekitError)
           throw new StatekitError(cause.tag, cause.message, { file: sink.name, key: e.key, cause });

@@ -20,8 +20,8 @@ import {
 } from '@statekit/core';
 import type { Container } from '@statekit/core/codec';
 import { bytesOf } from '@statekit/core/codec';
-import { writableAttributes } from '../attributes.js';
-import { DTYPE_ATTR, skipped } from '../h5-types.js';
+import { storedAttributes } from '../attributes.js';
+import { skipped } from '../h5-types.js';
 import { align, ENCODER, nameOrder, putU64, UNDEF, viewOf } from './bytes.js';
 import { encodeDtype, encodeFixedString, encodeNumber, encodeVlenString } from './datatype.js';
 
@@ -248,10 +248,8 @@ async function attributeMessages(
   heaps: HeapWriter,
   tag?: string,
 ): Promise<Message[]> {
-  const forms = writableAttributes(attrs);
-  if (tag !== undefined) forms.push([DTYPE_ATTR, { kind: 'string', values: [tag], scalar: true }]);
   const out: Message[] = [];
-  for (const [name, form] of forms) {
+  for (const [name, form] of storedAttributes(attrs, tag)) {
     if (form.kind === 'string') {
       const data = await vlenElements(form.values, heaps);
       const shape = form.scalar ? [] : [form.values.length];
