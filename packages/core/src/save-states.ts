@@ -9,8 +9,8 @@ import { getCodec } from './registry.js';
 import { collectSlots, type Target } from './target.js';
 import { writeChecked } from './write-checked.js';
 
-/** The option names of {@link SaveStatesOptions} (and the path-based `overwrite`). */
-export const SAVE_OPTIONS = [...WRITE_OPTIONS, 'format', 'aliases', 'overwrite'];
+/** The option names of {@link SaveStatesOptions}, checked at run time. */
+export const SAVE_OPTIONS = [...WRITE_OPTIONS, 'format', 'aliases'];
 
 export interface SaveStatesOptions extends WriteOptions {
   /** The format to write (a registered codec name). */

@@ -33,7 +33,7 @@ export async function saveStates(
   if (!format) {
     throw new StatekitError('format', 'unknown file extension; pass a format', { file: path });
   }
-  checkOptions(options, SAVE_OPTIONS, 'write');
+  checkOptions(options, [...SAVE_OPTIONS, 'overwrite'], 'write');
   const { overwrite = true, ...rest } = options;
   const sink = atomicFileSink(path, { overwrite });
   await saveTo(target, sink, { ...rest, format });
