@@ -1,15 +1,18 @@
 import type * as H5 from 'h5wasm';
+import type { FileGuard } from './h5wasm-guard.js';
 
-/** The loaded h5wasm library: its high-level API and the emscripten module. */
+/** The loaded h5wasm library: its high-level API, the emscripten module and its file guard. */
 export interface H5Lib {
   h5wasm: typeof H5;
   Module: Awaited<typeof H5.ready>;
+  /** Only files statekit grants open inside libhdf5 (see `h5wasm-guard.ts`). */
+  guard: FileGuard;
 }
 
 /** A file h5wasm can open by path, and what to do when done with it. */
 export interface LocalFile {
   path: string;
-  /** Releases temporary copies (bytes sources, browser MEMFS). */
+  /** Releases temporary copies (bytes sources, browser MEMFS) and the path's grant. */
   cleanup(): void;
 }
 

@@ -4,6 +4,7 @@ import {
   type ByteSource,
   DTYPES,
   type EntryInfo,
+  type ErrorContext,
   entry,
   type Leaf,
   numberToFloat16Bits,
@@ -31,7 +32,8 @@ interface Node {
   path: string[];
   h5path: string;
   dataset?: Dataset;
-  external?: string;
+  /** Why a name has no data here (an external link, another name of a group): its attrs. */
+  nowhere?: Attrs;
 }
 
 /** The HDF5 signature, at offset 0 or after a user block of 512, 1024, 2048... bytes. */
@@ -89,6 +91,20 @@ function attributesOf(obj: Dataset | Group): Attrs {
   return out;
 }
 
+/**
+ * The groups libhdf5's own visit (`H5Lvisit`, as h5py's `visititems`) descends into: it enters
+ * each group once, by the first name met, so `walk` does too. A diamond of hard links then
+ * costs its objects, not its exponentially many paths.
+ */
+function visitedGroups(lib: H5Lib, file: H5File): Set<string> {
+  const parents = new Set<string>(['']);
+  for (const name of lib.Module.get_names(file.file_id, '/', true)) {
+    const slash = name.lastIndexOf('/');
+    parents.add(slash < 0 ? '' : name.slice(0, slash));
+  }
+  return parents;
+}
+
 function walk(
   lib: H5Lib,
   group: Group,
@@ -96,6 +112,7 @@ function walk(
   out: Node[],
   containers: Container[],
   depth: number,
+  entered: Set<string>,
 ): void {
   if (depth > MAX_DEPTH) {
     throw new StatekitError('limit', `groups nested deeper than ${MAX_DEPTH} (a link cycle?)`, {
@@ -109,12 +126,16 @@ function walk(
     const child = group.get(name);
     const path = [...prefix, name];
     const h5path = `/${path.join('/')}`;
-    if (child instanceof lib.h5wasm.Group) walk(lib, child, path, out, containers, depth + 1);
-    else if (child instanceof lib.h5wasm.Dataset) out.push({ path, h5path, dataset: child });
+    if (child instanceof lib.h5wasm.Group) {
+      if (entered.has(path.join('/')) || child.keys().length === 0)
+        walk(lib, child, path, out, containers, depth + 1, entered);
+      else
+        out.push({ path, h5path, nowhere: { hard_link: 'a further name of a group listed once' } });
+    } else if (child instanceof lib.h5wasm.Dataset) out.push({ path, h5path, dataset: child });
     else if (child instanceof lib.h5wasm.ExternalLink)
-      out.push({ path, h5path, external: `${child.filename}:${child.obj_path}` });
+      out.push({ path, h5path, nowhere: { external_link: `${child.filename}:${child.obj_path}` } });
     else if (child instanceof lib.h5wasm.BrokenSoftLink)
-      out.push({ path, h5path, external: `broken soft link to ${child.target}` });
+      out.push({ path, h5path, nowhere: { external_link: `broken soft link to ${child.target}` } });
     else continue; // Named datatypes hold no state.
     children.push(name);
   }
@@ -170,7 +191,7 @@ function infoOf(node: Node, meta: Metadata | undefined, attrs: Attrs): EntryInfo
       dtype: 'none',
       shape: [],
       byteLength: 0,
-      attrs: { external_link: node.external },
+      attrs: node.nowhere ?? {},
     };
   return datasetInfo(node.path, meta, attrs);
 }
@@ -192,11 +213,23 @@ async function openFile(
     return { lib, file: new lib.h5wasm.File(local.path, 'r'), local };
   } catch (cause) {
     local.cleanup();
+    const refused = lib.guard.takeRefused();
+    if (refused.length > 0) throw elsewhereError(refused, { file: source.name, cause });
     throw new StatekitError('corrupt', `HDF5 cannot open the file: ${messageOf(cause)}`, {
       file: source.name,
       cause,
     });
   }
+}
+
+/** What libhdf5 is told when it reaches for another file: statekit opens none. */
+function elsewhereError(refused: string[], context: ErrorContext): StatekitError {
+  const files = [...new Set(refused)].join(', ');
+  return new StatekitError(
+    'unsupported',
+    `the data is in another file (${files}): statekit reads only the file it was given`,
+    context,
+  );
 }
 
 /**
@@ -230,15 +263,20 @@ export async function openHdf5(source: ByteSource, options: ReadOptions = {}): P
   const slabBytes = own.slabBytes ?? SLAB_BYTES;
   const { lib, file, local } = await openFile(source);
   /** A StatekitError naming the file and the dataset; h5wasm's own errors become `corrupt`. */
-  const failure = (node: Node | undefined, cause: unknown): StatekitError =>
-    cause instanceof StatekitError
-      ? withContext(cause, source.name, node?.path.join('.'))
+  const failure = (node: Node | undefined, cause: unknown): StatekitError => {
+    const key = node?.path.join('.');
+    const refused = lib.guard.takeRefused();
+    if (refused.length > 0) return elsewhereError(refused, { file: source.name, key, cause });
+    return cause instanceof StatekitError
+      ? withContext(cause, source.name, key)
       : new StatekitError('corrupt', `HDF5: ${messageOf(cause)}`, {
           file: source.name,
-          key: node?.path.join('.'),
+          key,
           cause,
         });
+  };
   const guard = <T>(node: Node | undefined, work: () => T): T => {
+    lib.guard.takeRefused(); // only what this work is refused counts
     try {
       return work();
     } catch (cause) {
@@ -248,7 +286,7 @@ export async function openHdf5(source: ByteSource, options: ReadOptions = {}): P
   const nodes: Node[] = [];
   const containers: Container[] = [];
   try {
-    guard(undefined, () => walk(lib, file, [], nodes, containers, 0));
+    guard(undefined, () => walk(lib, file, [], nodes, containers, 0, visitedGroups(lib, file)));
   } catch (error) {
     file.close();
     local.cleanup();
@@ -283,10 +321,11 @@ export async function openHdf5(source: ByteSource, options: ReadOptions = {}): P
       for (const n of wanted) {
         const { meta, attrs } = guard(n, () => metaOf(n));
         if (!meta) {
-          yield entry(n.path, null, { external_link: n.external });
+          yield entry(n.path, null, n.nowhere);
           continue;
         }
         let value: Leaf;
+        lib.guard.takeRefused();
         try {
           value = await datasetLeaf(meta, attrs, {
             raw: () => readRaw(lib, file, n.h5path, meta, slabBytes),
@@ -331,9 +370,12 @@ export async function withHdf5<T>(
   use: (handle: Hdf5Handle) => Promise<T> | T,
 ): Promise<T> {
   const { lib, file, local } = await openFile(source);
+  lib.guard.takeRefused();
   try {
     return await use({ lib, file });
   } catch (cause) {
+    const refused = lib.guard.takeRefused();
+    if (refused.length > 0) throw elsewhereError(refused, { file: source.name, cause });
     if (cause instanceof StatekitError) throw withContext(cause, source.name);
     throw new StatekitError('corrupt', `HDF5: ${messageOf(cause)}`, { file: source.name, cause });
   } finally {

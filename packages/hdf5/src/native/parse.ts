@@ -20,6 +20,7 @@ import {
   ascii,
   corrupt,
   cString,
+  ENCODER,
   NotNative,
   nameOrder,
   UNDEF,
@@ -250,12 +251,9 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
   }
 
   /** The (name, header address) links of a symbol-table group, in name order. */
-  async function symbolTable(btree: number, heap: number): Promise<[string, number][]> {
-    const heapHead = await read(heap, 32);
-    if (ascii(heapHead, 0, 4) !== 'HEAP') throw corrupt('a local heap without signature');
-    const hv = viewOf(heapHead);
-    const names = (await read(u64(hv, 24), u64(hv, 8))).slice();
-    const links: [string, number][] = [];
+  async function symbolTable(btree: number, heap: number): Promise<Link[]> {
+    const names = await localHeap(heap);
+    const links: Link[] = [];
     const seen = new Set<number>();
     async function visit(node: number, depth: number): Promise<void> {
       if (seen.has(node) || depth > MAX_DEPTH || ++nodes > MAX_BTREE_NODES) {
@@ -304,7 +302,7 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
   }
 
   /** A group's links: from its symbol table, or from its link messages (compact storage). */
-  async function linksOf(messages: Message[]): Promise<[string, number][]> {
+  async function linksOf(messages: Message[]): Promise<Link[]> {
     const stab = messages.find((m) => m.type === MSG.symbolTable);
     if (stab) {
       const sv = viewOf(stab.data);
@@ -319,11 +317,20 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
       heap === UNDEF
         ? messages.filter((m) => m.type === MSG.link).map((m) => m.data)
         : await denseLinks(read, heap, u64(iv, (flags & 1 ? 8 : 0) + 10));
-    return linkOrder(stored.map(hardLink), (flags & 2) !== 0);
+    return linkOrder(stored.map(linkMessage), (flags & 2) !== 0);
   }
 
-  async function walkGroup(messages: Message[], prefix: string[], depth: number): Promise<void> {
+  /** Header addresses of the groups walked so far, and the path each was first met at. */
+  const walked = new Map<number, string[]>();
+
+  async function walkGroup(
+    messages: Message[],
+    prefix: string[],
+    depth: number,
+    address: number,
+  ): Promise<void> {
     if (depth > MAX_DEPTH) throw new NotNative('deep nesting');
+    walked.set(address, prefix);
     checkKnown(messages);
     const links = await linksOf(messages);
     const attrs = await attributesOf(messages);
@@ -331,15 +338,31 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
     containers.push(groupContainer(prefix, attrs, children));
     // Headers are read in address order (files are written in creation order, listed in name
     // order: reading them by name would jump about the file), then walked in name order.
-    const headers: Message[][] = new Array(links.length);
-    const byAddress = links.map((_, i) => i).sort((a, b) => links[a]![1] - links[b]![1]);
-    for (const i of byAddress) headers[i] = await objectHeader(links[i]![1]);
-    for (const [i, [name]] of links.entries()) {
+    const headers: (Message[] | undefined)[] = new Array(links.length);
+    const byAddress = links
+      .map((_, i) => i)
+      .filter((i) => typeof links[i]![1] === 'number' && !walked.has(links[i]![1] as number))
+      .sort((a, b) => (links[a]![1] as number) - (links[b]![1] as number));
+    for (const i of byAddress) headers[i] = await objectHeader(links[i]![1] as number);
+    for (const [i, [name, target]] of links.entries()) {
       const path = [...prefix, name];
+      if (typeof target !== 'number') {
+        // Another file: reported, never opened.
+        children.push(name);
+        datasets.push(elsewhere(path, { external_link: `${target.file}:${target.object}` }));
+        continue;
+      }
+      const first = walked.get(target);
+      if (first !== undefined) {
+        // A further name of a group already walked (h5py's visititems visits it once): an alias.
+        children.push(name);
+        datasets.push(elsewhere(path, { hard_link: `/${first.join('/')}` }));
+        continue;
+      }
       const childMessages = headers[i]!;
       if (childMessages.some((m) => m.type === MSG.symbolTable || m.type === MSG.linkInfo)) {
         children.push(name);
-        await walkGroup(childMessages, path, depth + 1);
+        await walkGroup(childMessages, path, depth + 1, target);
       } else if (childMessages.some((m) => m.type === MSG.layout)) {
         children.push(name);
         datasets.push(await dataset(path, childMessages));
@@ -348,7 +371,56 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
     }
   }
 
+  /**
+   * Where a dataset's data is in other files (external raw storage, a virtual dataset), what
+   * the file says about them; undefined when its data is in this file. Nothing is read from
+   * those files, ever.
+   */
+  async function dataElsewhere(messages: Message[]): Promise<Attrs | undefined> {
+    const external = messages.find((m) => m.type === MSG.external);
+    if (external) return { external_storage: await externalFiles(external.data) };
+    const layout = messages.find((m) => m.type === MSG.layout);
+    if (layout && layout.data[0] === 4 && layout.data[1] === 3) {
+      return { virtual_dataset: await virtualSources(layout.data) };
+    }
+    return undefined;
+  }
+
+  /** The files of an External Data Files message, as `file (N bytes at offset)`. */
+  async function externalFiles(data: Uint8Array): Promise<string[]> {
+    const view = viewOf(data);
+    if (data[0] !== 1) throw corrupt(`external data files message version ${data[0]}`);
+    const used = view.getUint16(6, true);
+    if (16 + used * 24 > data.length) throw corrupt('an external data files message past its end');
+    const names = await localHeap(u64(view, 8));
+    return Array.from({ length: used }, (_, i) => {
+      const at = 16 + i * 24;
+      return `${cString(names, u64(view, at))} (${u64(view, at + 16)} bytes at ${u64(view, at + 8)})`;
+    });
+  }
+
+  /** A virtual dataset's first source (`file:/dataset`) and how many mappings it has. */
+  async function virtualSources(layout: Uint8Array): Promise<string> {
+    const view = viewOf(layout);
+    const mapping = await heaps.object(u64(view, 2), view.getUint32(10, true));
+    if (mapping.length < 9 || mapping[0] !== 0) throw corrupt('a virtual dataset mapping');
+    const count = u64(viewOf(mapping), 1);
+    const file = cString(mapping, 9);
+    const source = cString(mapping, 9 + ENCODER.encode(file).length + 1);
+    return `${count} mapping${count === 1 ? '' : 's'} from other files, the first ${file}:${source}`;
+  }
+
+  /** The data segment of a local heap (names of symbol tables and external files). */
+  async function localHeap(heap: number): Promise<Uint8Array> {
+    const head = await read(heap, 32);
+    if (ascii(head, 0, 4) !== 'HEAP') throw corrupt('a local heap without signature');
+    const hv = viewOf(head);
+    return (await read(u64(hv, 24), u64(hv, 8))).slice();
+  }
+
   async function dataset(path: string[], messages: Message[]): Promise<NativeDataset> {
+    const away = await dataElsewhere(messages);
+    if (away) return elsewhere(path, { ...(await attributesOf(messages)), ...away });
     checkKnown(messages);
     const space = messages.find((m) => m.type === MSG.dataspace);
     const type = messages.find((m) => m.type === MSG.datatype);
@@ -382,12 +454,23 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
   if (!root.some((m) => m.type === MSG.symbolTable || m.type === MSG.linkInfo)) {
     throw new NotNative('a root group without links');
   }
-  await walkGroup(root, [], 0);
+  await walkGroup(root, [], 0, rootHeader);
   return { datasets, containers, base, heaps };
 }
 
-/** A link message as [name, header address, creation order]; soft or external: NotNative. */
-function hardLink(d: Uint8Array): [string, number, number] {
+/** A link: its name, and the object's header address or another file's object. */
+type Link = [string, number | ExternalTarget];
+/** An external link's target: a file and an object path in it (never opened). */
+interface ExternalTarget {
+  file: string;
+  object: string;
+}
+
+/**
+ * A link message as [name, target, creation order]: hard links give the header address,
+ * external links their target (reported, never followed); soft links go to h5wasm.
+ */
+function linkMessage(d: Uint8Array): [string, number | ExternalTarget, number] {
   const view = viewOf(d);
   if (d[0] !== 1) throw new NotNative(`link message version ${d[0]}`);
   const f = d[1]!;
@@ -403,18 +486,47 @@ function hardLink(d: Uint8Array): [string, number, number] {
   let length = 0;
   for (let i = 0; i < width; i++) length += d[p + i]! * 2 ** (8 * i);
   p += width;
-  // Soft and external links go to h5wasm before their (shorter) value is checked as an address.
-  if (linkType !== 0) throw new NotNative(linkType === 1 ? 'soft links' : 'external links');
-  if (p + length + 8 > d.length) throw corrupt('a link message past its end');
+  if (p + length > d.length) throw corrupt('a link message past its end');
   const name = UTF8.decode(d.subarray(p, p + length));
-  return [name, u64(view, p + length), order];
+  p += length;
+  if (linkType === 64) return [name, externalTarget(d, p), order];
+  if (linkType !== 0) throw new NotNative(linkType === 1 ? 'soft links' : `link type ${linkType}`);
+  if (p + 8 > d.length) throw corrupt('a link message past its end');
+  return [name, u64(view, p), order];
+}
+
+/** An external link's value: its length, a flags byte, the file name and the object path. */
+function externalTarget(d: Uint8Array, at: number): ExternalTarget {
+  if (at + 2 > d.length) throw corrupt('an external link past its end');
+  const end = at + 2 + viewOf(d).getUint16(at, true);
+  if (end > d.length || end < at + 3) throw corrupt('an external link past its end');
+  const file = cString(d, at + 3, end);
+  const object = cString(d, at + 3 + ENCODER.encode(file).length + 1, end);
+  return { file, object };
+}
+
+/** The null dataspace h5py writes for `h5py.Empty`: what entries with no data here report. */
+const NOWHERE: DatasetMeta = {
+  type: CLASS.integer,
+  size: 1,
+  signed: false,
+  vlen: false,
+  shape: null,
+  littleEndian: true,
+  cset: 0,
+  total_size: 0,
+};
+
+/** An entry whose data is not in this file, or which is another name of a group walked. */
+function elsewhere(path: string[], attrs: Attrs): NativeDataset {
+  return { path, meta: NOWHERE, attrs, storage: { kind: 'empty' } };
 }
 
 /**
  * A new-style group's links in the order h5wasm lists them: creation order when the group
  * indexes it, else by name.
  */
-function linkOrder(links: [string, number, number][], tracked: boolean): [string, number][] {
+function linkOrder(links: [string, number | ExternalTarget, number][], tracked: boolean): Link[] {
   if (tracked) links.sort((a, b) => a[2] - b[2]);
   else {
     const byName = nameOrder(links.map((l) => l[0]));
