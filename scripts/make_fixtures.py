@@ -156,6 +156,46 @@ def raw_npy(header, data=b''):
     return b'\x93NUMPY\x01\x00' + struct.pack('<H', len(header)) + header + data
 
 
+def hostile_npz():
+    """Files made to exhaust or mislead a reader (issue: hostile files)."""
+    # Valid, and empty to numpy, which loads each at once: listing must stay as cheap.
+    folder = os.path.join(NPZ, 'hostile')
+    os.makedirs(folder, exist_ok=True)
+    for name, descr, dtype, shape in [
+        ('zero-width-S5.npy', '|S5', 'bytes', (2**31, 0)),
+        ('zero-width-U0.npy', '<U0', 'str', (10**8,)),
+        ('zero-width-S0.npy', '|S0', 'bytes', (2**40,)),
+    ]:
+        path = os.path.join(folder, name)
+        with open(path, 'wb') as f:
+            f.write(raw_npy(f"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape!r}, }}"))
+        a = np.load(path)
+        assert a.nbytes == 0 and a.shape == shape, name
+        # Not sidecar(): its value rendering would build 2^31 Python lists too.
+        with open(path + '.expected.json', 'w') as f:
+            json.dump({'format': 'npy', 'entries': [{'key': name[:-4], 'dtype': dtype, 'shape': list(shape)}]}, f, indent=1)
+            f.write('\n')
+    # Damaged: statekit must refuse each with the tag, as numpy (zipfile) does or should.
+    bad('dim-2-60.npy', raw_npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1152921504606846976, 0), }"), 'limit', 'a dimension beyond 2^53 (a JS number would round it)')
+    header = b"{'descr': '<f8', 'fortran_order': False, 'shape': (1,), '\xff': 0, }"
+    header += b' ' * (63 - (12 + len(header)) % 64) + b'\n'
+    bad('bad-code-point.npy', raw_npy("{'descr': '<U1', 'fortran_order': False, 'shape': (1,), }", b'\xff' * 4), 'corrupt', 'a <U element 0xffffffff, no Unicode code point')
+    bad('utf8-v3.npy', b'\x93NUMPY\x03\x00' + struct.pack('<I', len(header)) + header + b'\0' * 8, 'corrupt', 'version 3 header that is not UTF-8')
+    with io.BytesIO() as b:
+        np.savez(b, **{f'm{i}': np.full(3, i, dtype='i4') for i in range(6)})
+        six = bytes(b.getvalue())
+    at = six.rindex(b'm3.npy')  # the central directory's copy of the name
+    bad('dir-name-flip.npz', six[:at] + b'm3.nqy' + six[at + 6:], 'corrupt', 'a name in the central directory differs from its local header (zipfile: BadZipFile)')
+    eocd = six.rindex(b'PK\x05\x06')
+    counted = bytearray(six)
+    counted[eocd + 8:eocd + 12] = struct.pack('<HH', 1, 1)
+    bad('eocd-count.npz', bytes(counted), 'corrupt', 'the end record counts 1 of 6 members')
+    with io.BytesIO() as b:
+        np.savez(b, a=np.zeros(2), aXb=np.ones(2))
+        nul = b.getvalue().replace(b'aXb.npy', b'a\0b.npy')
+    bad('nul-name.npz', nul, 'corrupt', 'a member name with a NUL byte (zipfile cuts it, seeing two a.npy)')
+
+
 def main():
     os.makedirs(os.path.join(NPZ, 'bad'), exist_ok=True)
     rng = np.random.default_rng(20261122)
@@ -225,6 +265,7 @@ def main():
     # Corrupt the deflate stream of member x (data starts after local header + name + zip64 extra).
     z[30 + len('x.npy') + 20 + 40] ^= 0x55
     bad('bad-deflate.npz', bytes(z), 'corrupt', 'damaged deflate stream')
+    hostile_npz()
     if h5py is not None:
         h5_fixtures(np.random.default_rng(20261122))
     else:

@@ -36,8 +36,30 @@ export function nest<T>(flat: readonly T[], shape: readonly number[]): unknown {
   );
 }
 
-/** The `value` of a `str`/`bytes` array in `ls --json`: nested lists of strings. */
+/**
+ * The most lists and strings a `value` is built from. A file can declare a zero-width string
+ * array of shape (2^31, 0), empty to numpy, that would otherwise take 2^31 JS arrays: the
+ * work is bounded by what is rendered, not by what a dimension says.
+ */
+export const MAX_VALUE_NODES = 1_000_000;
+
+/** How many lists and elements the nested-list form of `shape` has. */
+export function nestedSize(shape: readonly number[]): number {
+  let lists = 0;
+  let level = 1;
+  for (const dim of shape.slice(0, -1)) {
+    level *= dim;
+    lists += level;
+  }
+  return shape.length === 0 ? 1 : lists + level * shape[shape.length - 1]! + 1;
+}
+
+/**
+ * The `value` of a `str`/`bytes` array in `ls --json`: nested lists of strings; undefined
+ * when it would take more than {@link MAX_VALUE_NODES} lists and strings.
+ */
 export function textArrayValue(array: NdArray): unknown {
+  if (nestedSize(array.shape) > MAX_VALUE_NODES) return undefined;
   return nest(strings(array as NdArray<'str'>), array.shape);
 }
 
@@ -48,6 +70,7 @@ export function textArrayValue(array: NdArray): unknown {
  */
 export function arrayValue(array: NdArray): unknown {
   if (array.dtype === 'str' || array.dtype === 'bytes') return textArrayValue(array);
+  if (nestedSize(array.shape) > MAX_VALUE_NODES) return undefined;
   const n = elementCount(array.shape);
   const d = array.data;
   const element = (i: number): unknown => {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { badFixtures, cli, fixtures } from './helpers.js';
+import { badFixtures, cli, FIXTURES, fixtures } from './helpers.js';
 
 describe.each([
   ['npz', 'numpy', 40],
@@ -48,6 +48,24 @@ describe('malformed files give an error line and exit 1', () => {
     expect(JSON.parse(stdout[0]!).error).toEqual({
       tag: 'io',
       message: '/nonexistent/x.npz: cannot open: no such file',
+    });
+  });
+});
+
+describe('hostile but valid files list at the cost of what they hold, not what they declare', () => {
+  const dir = path.join(FIXTURES, 'npz', 'hostile');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.npy'));
+  test.each(files)('%s: zero-width strings of shape (2^31, 0), (10^8,), (2^40,)', async (name) => {
+    const file = path.join(dir, name);
+    const expected = JSON.parse(fs.readFileSync(`${file}.expected.json`, 'utf8'));
+    const { code, stdout } = await cli('ls', '--json', '--sha256', file);
+    expect(code).toBe(0);
+    const [entry] = JSON.parse(stdout[0]!).entries;
+    // No nested value (it would be 2^31 lists); the digest of no bytes.
+    expect(entry).toEqual({
+      ...expected.entries[0],
+      path: [expected.entries[0].key],
+      sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     });
   });
 });

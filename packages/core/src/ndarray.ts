@@ -133,8 +133,13 @@ export function strings(array: NdArray<'str'> | NdArray<'bytes'>): string[] {
       let s = '';
       let end = size / 4;
       while (end > 0 && view.getUint32(i * size + (end - 1) * 4, true) === 0) end--;
-      for (let c = 0; c < end; c++)
-        s += String.fromCodePoint(view.getUint32(i * size + c * 4, true));
+      for (let c = 0; c < end; c++) {
+        const point = view.getUint32(i * size + c * 4, true);
+        if (point > 0x10ffff) {
+          throw new StatekitError('corrupt', `0x${point.toString(16)} is not a Unicode code point`);
+        }
+        s += String.fromCodePoint(point);
+      }
       out.push(s);
     }
   } else {

@@ -49,7 +49,10 @@ export function parsePyLiteral(text: string): PyLiteral {
     if (m) {
       i += m[0].length;
       const n = Number(m[0].replace('L', ''));
-      if (!Number.isSafeInteger(n)) fail('integer too large');
+      if (!Number.isSafeInteger(n)) {
+        // A JS number would round it: refused as beyond what statekit holds exactly.
+        throw new StatekitError('limit', `NPY header: integer ${m[0]} is beyond 2^53 - 1`);
+      }
       return n;
     }
     return fail('unexpected character');

@@ -84,8 +84,7 @@ export function readNpyHeader(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS
   const prefix = major === 1 ? 10 : 12;
   if (bytes.byteLength < headerLength) throw new StatekitError('corrupt', 'truncated NPY header');
   const raw = bytes.subarray(prefix, headerLength);
-  const text = major === 3 ? new TextDecoder('utf-8', { fatal: true }).decode(raw) : latin1(raw);
-  const fields = parseNpyHeaderDict(text.trimEnd());
+  const fields = parseNpyHeaderDict((major === 3 ? utf8(raw) : latin1(raw)).trimEnd());
   if (fields.shape.length > limits.maxRank) {
     throw new StatekitError(
       'limit',
@@ -106,6 +105,15 @@ export function readNpyHeader(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS
     dataLength,
     version: major,
   };
+}
+
+/** Version 3 headers are UTF-8; bytes that are not are damage, not an I/O failure. */
+function utf8(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new StatekitError('corrupt', 'NPY version 3 header is not valid UTF-8');
+  }
 }
 
 function latin1(bytes: Uint8Array): string {

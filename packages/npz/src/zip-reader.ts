@@ -8,6 +8,8 @@ import { crc32, inflateRaw, inflateRawPrefix } from '@statekit/core/zlib';
 /** One member, as the central directory describes it. */
 export interface ZipMember {
   name: string;
+  /** The name as stored, to compare with the local header's. */
+  nameBytes: Uint8Array;
   method: number;
   crc32: number;
   compressedSize: number;
@@ -110,7 +112,11 @@ export async function readZipDirectory(source: ByteSource, limits: Limits): Prom
     let localHeaderOffset = cv.getUint32(p + 42, true);
     const end = p + 46 + nameLength + extraLength + commentLength;
     if (end > cd.byteLength) throw corrupt(`central directory entry ${n} overruns the directory`);
-    const name = decoder.decode(cd.subarray(p + 46, p + 46 + nameLength));
+    const nameBytes = cd.slice(p + 46, p + 46 + nameLength);
+    const name = decoder.decode(nameBytes);
+    // zipfile (numpy) cuts names at a NUL, so it would see another name than we do.
+    if (nameBytes.includes(0))
+      throw corrupt(`member name ${JSON.stringify(name)} holds a NUL byte`);
     if (flags & 1) throw new StatekitError('unsupported', `member "${name}" is encrypted`);
     // ZIP64 extended information: the fields that are 0xFFFFFFFF, in this order.
     let e = p + 46 + nameLength;
@@ -132,17 +138,31 @@ export async function readZipDirectory(source: ByteSource, limits: Limits): Prom
       }
       e += 4 + len;
     }
-    members.push({ name, method, crc32: crc, compressedSize, size, localHeaderOffset });
+    members.push({ name, nameBytes, method, crc32: crc, compressedSize, size, localHeaderOffset });
     p = end;
+  }
+  // The end record's count must account for the whole directory, or members would be hidden.
+  if (p !== cd.byteLength) {
+    throw corrupt(
+      `the end record counts ${entries} member${entries === 1 ? '' : 's'}, but the central directory holds more (${cd.byteLength - p} bytes left)`,
+    );
   }
   return members;
 }
 
-/** Offset of a member's data: after its local header (whose extra field may differ). */
+/**
+ * Offset of a member's data: after its local header (whose extra field may differ). The local
+ * header must agree with the central directory (name, method, and CRC-32 and sizes unless a
+ * data descriptor or ZIP64 carries them), as zipfile checks: no CRC covers the directory.
+ */
 export async function memberDataOffset(source: ByteSource, member: ZipMember): Promise<number> {
-  const local = await source.read(member.localHeaderOffset, 30);
+  if (member.localHeaderOffset + 30 + member.nameBytes.length > source.size) {
+    throw corrupt(`the local header of "${member.name}" lies outside the file`);
+  }
+  const local = await source.read(member.localHeaderOffset, 30 + member.nameBytes.length);
   const lv = new DataView(local.buffer, local.byteOffset, 30);
   if (lv.getUint32(0, true) !== LOCAL) throw corrupt(`bad local header for "${member.name}"`);
+  checkLocalHeader(member, lv, local.subarray(30));
   const start = member.localHeaderOffset + 30 + lv.getUint16(26, true) + lv.getUint16(28, true);
   if (start + member.compressedSize > source.size) {
     throw new StatekitError(
@@ -151,6 +171,26 @@ export async function memberDataOffset(source: ByteSource, member: ZipMember): P
     );
   }
   return start;
+}
+
+function checkLocalHeader(member: ZipMember, lv: DataView, name: Uint8Array): void {
+  const differs = (what: string): StatekitError =>
+    corrupt(`the central directory and the local header of "${member.name}" differ (${what})`);
+  if (lv.getUint16(26, true) !== member.nameBytes.length || !sameBytes(name, member.nameBytes))
+    throw differs('name');
+  if (lv.getUint16(8, true) !== member.method) throw differs('compression method');
+  if (lv.getUint16(6, true) & 0x08) return; // CRC and sizes follow the data
+  if (lv.getUint32(14, true) !== member.crc32) throw differs('CRC-32');
+  const sizes: [number, number][] = [
+    [lv.getUint32(18, true), member.compressedSize],
+    [lv.getUint32(22, true), member.size],
+  ];
+  for (const [local, central] of sizes)
+    if (local !== U32_MAX && local !== central) throw differs('sizes');
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function checkMethod(member: ZipMember): void {

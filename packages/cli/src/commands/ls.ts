@@ -6,9 +6,12 @@ import {
   isDType,
   isNdArray,
   isStatekitError,
+  type Leaf,
   openSource,
   type PathPart,
+  SparseMatrix,
 } from '@statekit/core';
+import { withContext } from '@statekit/core/codec';
 import { fileSource } from '@statekit/core/node';
 import { formatSize } from '../format-size.js';
 import { arrayValue, jsonNumber, scalarValue, textArrayValue } from '../json-value.js';
@@ -71,10 +74,18 @@ async function listFile(
       const infos = await reader.list();
       const needsValue = (i: EntryInfo): boolean =>
         options.sha256 || i.kind === 'scalar' || i.dtype === 'str' || i.dtype === 'bytes';
-      const values = new Map<string, Entry>();
+      // Each value is hashed and rendered as it is read, then dropped: memory holds one entry.
+      const rendered = new Map<string, Pick<JsonEntry, 'sha256' | 'value'>>();
       const wanted = infos.filter(needsValue).map((i) => i.key);
       if (wanted.length > 0) {
-        for await (const e of reader.read(wanted)) values.set(e.key, e);
+        for await (const { key, value } of reader.read(wanted)) {
+          try {
+            const shown = await render(value, options.sha256);
+            if (shown) rendered.set(key, shown);
+          } catch (error) {
+            throw withContext(error, file, key);
+          }
+        }
       }
       const entries: JsonEntry[] = [];
       for (const info of infos) {
@@ -83,16 +94,9 @@ async function listFile(
           path: info.path,
           dtype: info.dtype,
           shape: info.shape,
+          ...rendered.get(info.key),
         };
-        const value = values.get(info.key)?.value;
-        if (value !== undefined) {
-          if (isNdArray(value)) {
-            if (options.sha256) e.sha256 = await arraySha256(value);
-            if (value.dtype === 'str' || value.dtype === 'bytes') e.value = textArrayValue(value);
-          } else {
-            e.value = scalarValue(value);
-          }
-        }
+        if (e.value === undefined) delete e.value;
         if (info.attrs && Object.keys(info.attrs).length > 0) e.attrs = jsonAttrs(info.attrs);
         entries.push(e);
       }
@@ -111,6 +115,20 @@ async function listFile(
   } finally {
     await source.close();
   }
+}
+
+/** An entry's digest and JSON value, computed while the value is in hand. */
+async function render(
+  value: Leaf,
+  sha256: boolean,
+): Promise<Pick<JsonEntry, 'sha256' | 'value'> | undefined> {
+  if (value instanceof SparseMatrix) return undefined; // no JSON value or digest of its own yet
+  if (!isNdArray(value)) return { value: scalarValue(value) };
+  const text = value.dtype === 'str' || value.dtype === 'bytes';
+  return {
+    ...(sha256 ? { sha256: await arraySha256(value) } : {}),
+    ...(text ? { value: textArrayValue(value) } : {}),
+  };
 }
 
 function printTable(listing: Listing, sizes: number[], withTitle: boolean, out: Output): void {
