@@ -1,6 +1,5 @@
 import {
   arraySha256,
-  type Entry,
   type EntryInfo,
   formatShape,
   isDType,
