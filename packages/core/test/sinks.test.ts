@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -52,5 +53,43 @@ describe('sinks patch bytes already written (HDF5 writes its superblock last)', 
     expect(Array.from(out.subarray(0, 5))).toEqual([1, 2, 7, 4, 0]);
     expect(out[100 + 4]).toBe(100 % 251);
     expect(Array.from(out.subarray(out.length - 5))).toEqual([5, 6, 7, 8, 10]);
+  });
+});
+
+describe('a writer killed mid-write leaves a temporary the next write removes', () => {
+  test('kill -9 during a write; the next write of the same file removes only dead ones', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'stale-'));
+    const file = path.join(dir, 'net.npz');
+    // A child process opens the sink, writes 4 MiB, says so, and waits to be killed.
+    const sinkModule = path.resolve(import.meta.dirname, '../src/node/atomic-sink.ts');
+    const script = `
+      import { atomicFileSink } from ${JSON.stringify(sinkModule)};
+      const sink = atomicFileSink(${JSON.stringify(file)});
+      await sink.write(new Uint8Array(4 << 20)); // large writes go straight to disk
+      console.log('written');
+      setInterval(() => {}, 1000);`;
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const [left] = fs.readdirSync(dir);
+    expect(left).toMatch(new RegExp(`^\\.net\\.npz\\.tmp-[0-9a-f]{8}-${child.pid}-[a-z0-9]+$`));
+    expect(fs.statSync(path.join(dir, left!)).size).toBe(4 << 20);
+
+    // A live writer's temporary (ours) and another host's are not touched.
+    const host = left!.split('-')[1];
+    const live = `.net.npz.tmp-${host}-${process.pid}-live`;
+    const elsewhere = `.net.npz.tmp-00000000-${child.pid}-other`;
+    for (const name of [live, elsewhere]) fs.writeFileSync(path.join(dir, name), '');
+    const sink = atomicFileSink(file);
+    await sink.write(Uint8Array.of(1, 2, 3));
+    await sink.close();
+    expect(fs.readdirSync(dir).sort()).toEqual([elsewhere, live, 'net.npz'].sort());
   });
 });

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import type { ByteSink } from '../byte-sink.js';
 import { StatekitError } from '../errors.js';
@@ -11,16 +12,60 @@ export interface FileSinkOptions {
   overwrite?: boolean;
 }
 
+/** This host, as 8 hex digits (FNV-1a of its name): temporaries say which host made them. */
+const HOST = (() => {
+  let h = 0x811c9dc5;
+  for (const c of os.hostname()) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+})();
+
+/** True when process `pid` is running on this host. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temporaries of `base` in `dir` left by writers on this host whose process is gone (a
+ * `kill -9` mid-write leaves `.NAME.tmp-HOST-PID-RAND`, up to the full size). Temporaries of
+ * live processes and of other hosts (a shared file system) are left alone.
+ */
+function removeStale(dir: string, base: string): void {
+  const prefix = `.${base}.tmp-${HOST}-`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.startsWith(prefix));
+  } catch {
+    return; // an unreadable directory fails below, when the temporary is created
+  }
+  for (const name of names) {
+    const pid = /^(\d+)-[a-z0-9]+$/.exec(name.slice(prefix.length))?.[1];
+    if (pid === undefined || alive(Number(pid))) continue;
+    try {
+      fs.unlinkSync(nodePath.join(dir, name));
+    } catch {
+      // gone already, or not ours to remove: either way not this write's concern
+    }
+  }
+}
+
 /**
  * A sink that writes `path` atomically: bytes go to a temporary file in the same directory,
  * which `close()` fsyncs and renames over `path` (then fsyncs the directory). `abort()`, or a
- * crash, leaves `path` untouched. Throws an `io` StatekitError naming the file on failure.
+ * crash, leaves `path` untouched; the temporary a crash leaves is removed by the next write of
+ * `path` on this host. Throws an `io` StatekitError naming the file on failure.
  */
 export function atomicFileSink(path: string, options: FileSinkOptions = {}): ByteSink {
   const dir = nodePath.dirname(path);
+  const base = nodePath.basename(path);
+  removeStale(dir, base);
   const tmp = nodePath.join(
     dir,
-    `.${nodePath.basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`,
+    `.${base}.tmp-${HOST}-${process.pid}-${Math.random().toString(36).slice(2)}`,
   );
   const fail = (what: string, cause: unknown): StatekitError =>
     new StatekitError('io', `${what}: ${(cause as Error).message}`, { file: path, cause });
