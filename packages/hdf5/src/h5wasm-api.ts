@@ -19,6 +19,11 @@ export interface LocalFile {
 /** How one build (Node or browser) of h5wasm is reached and fed files. */
 export interface H5Platform {
   load(): Promise<H5Lib>;
+  /**
+   * Drops the loaded instance after a trap (libhdf5's `abort()`, a wasm memory fault leave it
+   * unusable); the next `load` makes a fresh one where the platform can.
+   */
+  discard(): void;
   /** A path h5wasm can read `bytes`/`path` from. */
   readable(lib: H5Lib, source: { path?: string; bytes(): Promise<Uint8Array> }): Promise<LocalFile>;
   /** A path h5wasm can write to, and how to get the bytes back when the sink has no path. */
@@ -26,4 +31,12 @@ export interface H5Platform {
     lib: H5Lib,
     sinkPath: string | undefined,
   ): { path: string; bytes(): Uint8Array; cleanup(): void };
+}
+
+/**
+ * True when h5wasm trapped: emscripten's `abort()` and wasm faults (`memory access out of
+ * bounds`) throw WebAssembly.RuntimeError, after which that instance must not be used again.
+ */
+export function isTrap(cause: unknown): boolean {
+  return cause instanceof WebAssembly.RuntimeError;
 }

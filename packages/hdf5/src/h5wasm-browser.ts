@@ -17,6 +17,9 @@ export const platform: H5Platform = {
     })();
     return loaded;
   },
+  discard() {
+    // One bundled instance: a browser page keeps it (and reloads to recover).
+  },
   async readable(lib, source) {
     const path = `/statekit-read-${counter++}.h5`;
     const release = lib.guard.grant(path);

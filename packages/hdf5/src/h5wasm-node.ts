@@ -6,6 +6,31 @@ import type { H5Lib, H5Platform } from './h5wasm-api.js';
 import { guardFiles } from './h5wasm-guard.js';
 
 let loaded: Promise<H5Lib> | undefined;
+/** How many h5wasm instances were dropped after a trap: the next one is imported afresh. */
+let generation = 0;
+
+/**
+ * Imports h5wasm with its prints captured: emscripten binds `console.log`/`console.error` while
+ * the module is instantiated, so wrappers installed until it is ready receive everything h5wasm
+ * prints later (`Aborted(...)`, UTF-8 warnings), and the user's stdout (`ls --json`) and stderr
+ * stay clean. `STATEKIT_H5WASM_STDERR=1` passes them on, for debugging.
+ */
+async function importQuietly(url: string): Promise<H5Lib['h5wasm']> {
+  const { log, error } = console;
+  const sink = (...args: unknown[]): void => {
+    if (process.env.STATEKIT_H5WASM_STDERR) error('h5wasm:', ...args);
+  };
+  console.log = sink;
+  console.error = sink;
+  try {
+    const h5wasm = (await import(url)) as H5Lib['h5wasm'];
+    await h5wasm.ready; // emscripten binds the console during instantiation, after an await
+    return h5wasm;
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}
 
 function temp(name: string): string {
   return nodePath.join(
@@ -18,14 +43,20 @@ export const platform: H5Platform = {
   load() {
     loaded ??= (async () => {
       // The namespace, not the default export: only it has ExternalLink and BrokenSoftLink.
-      const h5wasm = await import('h5wasm/node');
+      // A new URL (?generation=N) is a new module instance: a fresh wasm heap after a trap.
+      const url = import.meta.resolve('h5wasm/node');
+      const h5wasm = await importQuietly(generation ? `${url}?generation=${generation}` : url);
       const Module = await h5wasm.ready;
       // Without it HDF5 prints HDF5-DIAG to stderr and returns normally.
       Module.activate_throwing_error_handler();
       const guard = guardFiles(Module.FS as never, (p) => nodePath.resolve(p));
-      return { h5wasm: h5wasm as unknown as H5Lib['h5wasm'], Module, guard };
+      return { h5wasm, Module, guard };
     })();
     return loaded;
+  },
+  discard() {
+    loaded = undefined;
+    generation++;
   },
   async readable(lib, source) {
     if (source.path !== undefined)

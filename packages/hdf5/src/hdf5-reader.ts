@@ -17,7 +17,7 @@ import type { Attribute, Dataset, Group, File as H5File, Metadata } from 'h5wasm
 import { platform } from '#h5wasm';
 import { datasetEntry, datasetInfo, datasetLeaf } from './dataset-value.js';
 import { groupContainer, mapType, numericAttribute } from './h5-types.js';
-import type { H5Lib, LocalFile } from './h5wasm-api.js';
+import { type H5Lib, isTrap, type LocalFile } from './h5wasm-api.js';
 import { nativeReader } from './hdf5-native-reader.js';
 import { NotNative } from './native/bytes.js';
 import { parseHdf5 } from './native/parse.js';
@@ -213,6 +213,7 @@ async function openFile(
     return { lib, file: new lib.h5wasm.File(local.path, 'r'), local };
   } catch (cause) {
     local.cleanup();
+    if (isTrap(cause)) throw trapError(cause, { file: source.name, cause });
     const refused = lib.guard.takeRefused();
     if (refused.length > 0) throw elsewhereError(refused, { file: source.name, cause });
     throw new StatekitError('corrupt', `HDF5 cannot open the file: ${messageOf(cause)}`, {
@@ -220,6 +221,19 @@ async function openFile(
       cause,
     });
   }
+}
+
+/**
+ * h5wasm trapped on this file (libhdf5 called `abort()`, or a wasm memory fault): that instance
+ * is dropped so the next file gets a fresh one, and the file is reported as damaged.
+ */
+function trapError(cause: unknown, context: ErrorContext): StatekitError {
+  platform.discard();
+  return new StatekitError(
+    'corrupt',
+    `HDF5 (h5wasm) stopped on this file: ${messageOf(cause)}`,
+    context,
+  );
 }
 
 /** What libhdf5 is told when it reaches for another file: statekit opens none. */
@@ -265,6 +279,7 @@ export async function openHdf5(source: ByteSource, options: ReadOptions = {}): P
   /** A StatekitError naming the file and the dataset; h5wasm's own errors become `corrupt`. */
   const failure = (node: Node | undefined, cause: unknown): StatekitError => {
     const key = node?.path.join('.');
+    if (isTrap(cause)) return trapError(cause, { file: source.name, key, cause });
     const refused = lib.guard.takeRefused();
     if (refused.length > 0) return elsewhereError(refused, { file: source.name, key, cause });
     return cause instanceof StatekitError
@@ -343,7 +358,7 @@ export async function openHdf5(source: ByteSource, options: ReadOptions = {}): P
     async close() {
       if (closed) return;
       closed = true;
-      file.close();
+      closeQuietly(file);
       local.cleanup();
     },
   };
@@ -374,12 +389,25 @@ export async function withHdf5<T>(
   try {
     return await use({ lib, file });
   } catch (cause) {
+    if (isTrap(cause)) throw trapError(cause, { file: source.name, cause });
     const refused = lib.guard.takeRefused();
     if (refused.length > 0) throw elsewhereError(refused, { file: source.name, cause });
     if (cause instanceof StatekitError) throw withContext(cause, source.name);
     throw new StatekitError('corrupt', `HDF5: ${messageOf(cause)}`, { file: source.name, cause });
   } finally {
-    file.close();
+    closeQuietly(file);
     local.cleanup();
+  }
+}
+
+/**
+ * Closes an h5wasm file whose reading is over: a failure here cannot change what was read, but
+ * a trap (libhdf5 aborts closing some damaged files) means that instance must not be reused.
+ */
+function closeQuietly(file: H5File): void {
+  try {
+    file.close();
+  } catch (cause) {
+    if (isTrap(cause)) platform.discard();
   }
 }

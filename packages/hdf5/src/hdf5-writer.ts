@@ -14,6 +14,7 @@ import type { File as H5File } from 'h5wasm';
 import { platform } from '#h5wasm';
 import { type AttributeForm, attributeLossiness, storedAttributes } from './attributes.js';
 import { STORED_AS, skipped } from './h5-types.js';
+import { isTrap } from './h5wasm-api.js';
 import { nameOrder } from './native/bytes.js';
 import { writeNativeHdf5 } from './native/write.js';
 import type { Hdf5WriteOptions } from './options.js';
@@ -307,6 +308,7 @@ export async function writeHdf5(
       } catch (cause) {
         if (cause instanceof StatekitError)
           throw new StatekitError(cause.tag, cause.message, { file: sink.name, key: e.key, cause });
+        if (isTrap(cause)) platform.discard(); // the next write gets a fresh h5wasm
         throw new StatekitError(
           'io',
           `HDF5: ${String((cause as Error).message ?? cause).split('\n')[0]}`,
