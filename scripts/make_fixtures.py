@@ -15,6 +15,7 @@ import os
 import struct
 import sys
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -156,6 +157,21 @@ def raw_npy(header, data=b''):
     return b'\x93NUMPY\x01\x00' + struct.pack('<H', len(header)) + header + data
 
 
+def zip64_member(name, content, declared):
+    """A one-member ZIP whose deflated member declares `declared` bytes in its ZIP64 fields."""
+    packed = zlib.compressobj(6, zlib.DEFLATED, -15)
+    data = packed.compress(content) + packed.flush()
+    crc = zlib.crc32(content)
+    n = name.encode()
+    extra_local = struct.pack('<HHQQ', 1, 16, declared, len(data))
+    local = struct.pack('<IHHHHHIIIHH', 0x04034b50, 45, 0, 8, 0, 0, crc, 0xffffffff, 0xffffffff, len(n), len(extra_local)) + n + extra_local
+    extra_central = struct.pack('<HHQQ', 1, 16, declared, len(data))
+    central = struct.pack('<IHHHHHHIIIHHHHHII', 0x02014b50, 45, 45, 0, 8, 0, 0, crc, 0xffffffff, 0xffffffff, len(n), len(extra_central), 0, 0, 0, 0, 0) + n + extra_central
+    offset = len(local) + len(data)
+    end = struct.pack('<IHHHHIIH', 0x06054b50, 0, 0, 1, 1, len(central), offset, 0)
+    return local + data + central + end
+
+
 def hostile_npz():
     """Files made to exhaust or mislead a reader (issue: hostile files)."""
     # Valid, and empty to numpy, which loads each at once: listing must stay as cheap.
@@ -194,6 +210,7 @@ def hostile_npz():
         np.savez(b, a=np.zeros(2), aXb=np.ones(2))
         nul = b.getvalue().replace(b'aXb.npy', b'a\0b.npy')
     bad('nul-name.npz', nul, 'corrupt', 'a member name with a NUL byte (zipfile cuts it, seeing two a.npy)')
+    bad('16gib-member.npz', zip64_member('x.npy', npy_bytes(np.zeros(1000)), declared=2**34), 'limit', 'a deflated member declared 16 GiB: beyond one buffer, a limit with the figure, not damage')
 
 
 def main():

@@ -34,6 +34,7 @@ export function deflateRaw(data: Uint8Array, level = 6): Uint8Array {
  * `corrupt` StatekitError (this is also the zip-bomb guard).
  */
 export function inflateRaw(data: Uint8Array, size: number): Uint8Array {
+  checkOutputSize(size);
   let out: Uint8Array;
   try {
     // One byte of headroom: fflate stops silently at the end of `out`, so a stream longer
@@ -49,6 +50,19 @@ export function inflateRaw(data: Uint8Array, size: number): Uint8Array {
     );
   }
   return out;
+}
+
+/** The largest output one inflate call makes here (typed arrays stop near 4 GiB in browsers). */
+export const MAX_INFLATE_BYTES = 2 ** 32 - 2;
+
+/** A declared size beyond one buffer is a `limit` (with the figures), not damage. */
+function checkOutputSize(size: number): void {
+  if (size > MAX_INFLATE_BYTES) {
+    throw new StatekitError(
+      'limit',
+      `inflating ${size} bytes at once is beyond what one buffer holds here (${MAX_INFLATE_BYTES} bytes)`,
+    );
+  }
 }
 
 /** zlib-wraps (RFC 1950) `data`, as MAT-file miCOMPRESSED holds it. */

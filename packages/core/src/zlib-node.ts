@@ -1,4 +1,5 @@
 /** Deflate, inflate and CRC-32 on `node:zlib`; same exports as `zlib-browser.ts`. */
+import { constants } from 'node:buffer';
 import * as zlib from 'node:zlib';
 import { StatekitError } from './errors.js';
 
@@ -27,6 +28,7 @@ export function deflateRaw(data: Uint8Array, level = 6): Uint8Array {
  * `corrupt` StatekitError (this is also the zip-bomb guard: output stops at `size` + 1).
  */
 export function inflateRaw(data: Uint8Array, size: number): Uint8Array {
+  checkOutputSize(size);
   let out: Uint8Array;
   try {
     out = plain(zlib.inflateRawSync(data, { maxOutputLength: Math.max(size + 1, 1) }));
@@ -47,6 +49,19 @@ export function inflateRaw(data: Uint8Array, size: number): Uint8Array {
     );
   }
   return out;
+}
+
+/** The largest output one inflate call can make here (one Buffer). */
+export const MAX_INFLATE_BYTES = constants.MAX_LENGTH - 1;
+
+/** A declared size beyond one buffer is a `limit` (with the figures), not damage. */
+function checkOutputSize(size: number): void {
+  if (size > MAX_INFLATE_BYTES) {
+    throw new StatekitError(
+      'limit',
+      `inflating ${size} bytes at once is beyond what one buffer holds here (${MAX_INFLATE_BYTES} bytes)`,
+    );
+  }
 }
 
 /** zlib-wraps (RFC 1950) `data`, as MAT-file miCOMPRESSED holds it. */

@@ -246,7 +246,8 @@ export async function readMember(
     try {
       content = inflateRaw(raw, member.size);
     } catch (error) {
-      throw new StatekitError('corrupt', `member "${member.name}": ${(error as Error).message}`, {
+      const tag = error instanceof StatekitError ? error.tag : 'corrupt';
+      throw new StatekitError(tag, `member "${member.name}": ${(error as Error).message}`, {
         cause: error,
       });
     }
