@@ -34,7 +34,7 @@ describe('malformed files give an error line and exit 1', () => {
   );
 
   test('the other files are still listed', async () => {
-    const [bad] = badFixtures('npz');
+    const bad = badFixtures('npz').find((b) => b.file.endsWith('not-a-zip.npz'));
     const good = fixtures('npz')[0]!;
     const { code, stdout } = await cli('ls', '--json', bad!.file, good);
     expect(code).toBe(1);
