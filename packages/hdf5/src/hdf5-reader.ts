@@ -213,14 +213,26 @@ async function openFile(
     return { lib, file: new lib.h5wasm.File(local.path, 'r'), local };
   } catch (cause) {
     local.cleanup();
-    if (isTrap(cause)) throw trapError(cause, { file: source.name, cause });
-    const refused = lib.guard.takeRefused();
-    if (refused.length > 0) throw elsewhereError(refused, { file: source.name, cause });
-    throw new StatekitError('corrupt', `HDF5 cannot open the file: ${messageOf(cause)}`, {
-      file: source.name,
-      cause,
-    });
+    throw h5wasmFailure(lib, cause, { file: source.name }, 'HDF5 cannot open the file');
   }
+}
+
+/**
+ * What an h5wasm failure means, as a StatekitError naming file and key: a trap (the instance is
+ * dropped), a refused reach for another file, statekit's own error, or else damage (`corrupt`,
+ * HDF5's message after `label`).
+ */
+function h5wasmFailure(
+  lib: H5Lib,
+  cause: unknown,
+  context: { file: string; key?: string | undefined },
+  label = 'HDF5',
+): StatekitError {
+  if (isTrap(cause)) return trapError(cause, { ...context, cause });
+  const refused = lib.guard.takeRefused();
+  if (refused.length > 0) return elsewhereError(refused, { ...context, cause });
+  if (cause instanceof StatekitError) return withContext(cause, context.file, context.key);
+  return new StatekitError('corrupt', `${label}: ${messageOf(cause)}`, { ...context, cause });
 }
 
 /**
@@ -277,19 +289,8 @@ export async function openHdf5(source: ByteSource, options: ReadOptions = {}): P
   const slabBytes = own.slabBytes ?? SLAB_BYTES;
   const { lib, file, local } = await openFile(source);
   /** A StatekitError naming the file and the dataset; h5wasm's own errors become `corrupt`. */
-  const failure = (node: Node | undefined, cause: unknown): StatekitError => {
-    const key = node?.path.join('.');
-    if (isTrap(cause)) return trapError(cause, { file: source.name, key, cause });
-    const refused = lib.guard.takeRefused();
-    if (refused.length > 0) return elsewhereError(refused, { file: source.name, key, cause });
-    return cause instanceof StatekitError
-      ? withContext(cause, source.name, key)
-      : new StatekitError('corrupt', `HDF5: ${messageOf(cause)}`, {
-          file: source.name,
-          key,
-          cause,
-        });
-  };
+  const failure = (node: Node | undefined, cause: unknown): StatekitError =>
+    h5wasmFailure(lib, cause, { file: source.name, key: node?.path.join('.') });
   const guard = <T>(node: Node | undefined, work: () => T): T => {
     lib.guard.takeRefused(); // only what this work is refused counts
     try {
@@ -303,7 +304,7 @@ export async function openHdf5(source: ByteSource, options: ReadOptions = {}): P
   try {
     guard(undefined, () => walk(lib, file, [], nodes, containers, 0, visitedGroups(lib, file)));
   } catch (error) {
-    file.close();
+    closeQuietly(file);
     local.cleanup();
     throw error;
   }
@@ -389,11 +390,7 @@ export async function withHdf5<T>(
   try {
     return await use({ lib, file });
   } catch (cause) {
-    if (isTrap(cause)) throw trapError(cause, { file: source.name, cause });
-    const refused = lib.guard.takeRefused();
-    if (refused.length > 0) throw elsewhereError(refused, { file: source.name, cause });
-    if (cause instanceof StatekitError) throw withContext(cause, source.name);
-    throw new StatekitError('corrupt', `HDF5: ${messageOf(cause)}`, { file: source.name, cause });
+    throw h5wasmFailure(lib, cause, { file: source.name });
   } finally {
     closeQuietly(file);
     local.cleanup();
