@@ -58,11 +58,11 @@ const NATIVE = [
   'dtypes.h5',
   'latest-track-order.h5',
   'latest-dense.h5',
+  'links.h5',
 ];
 const H5WASM_ONLY: [string, RegExp][] = [
   ['big-endian.h5', /big-endian data/],
   ['layouts.h5', /header message type 11/], // the filter pipeline of chunked gzip data
-  ['links.h5', /a root without symbols|soft links/],
 ];
 
 describe('the native reader agrees with h5wasm', () => {
@@ -203,24 +203,28 @@ with h5py.File(sys.argv[1], 'w', libver='latest') as f:
     },
   );
 
-  test.skipIf(!PYTHON)('soft and external links (short link messages) go to h5wasm', async () => {
-    const file = path.join(tmp, 'latest-links.h5');
-    python(
-      `import sys, h5py, numpy as np
+  test.skipIf(!PYTHON)(
+    'soft and external links (short link messages) read natively, as h5wasm lists them',
+    async () => {
+      const file = path.join(tmp, 'latest-links.h5');
+      python(
+        `import sys, h5py, numpy as np
 with h5py.File(sys.argv[1], 'w', libver='latest') as f:
     f['a'] = np.arange(3)
     f['s'] = h5py.SoftLink('/a')
     f['e'] = h5py.ExternalLink('x.h5', '/y')
 `,
-      file,
-    );
-    const error = await open(file, 'native').catch((e: unknown) => e);
-    expect(isStatekitError(error) && error.tag).toBe('unsupported');
-    expect((error as Error).message).toMatch(/soft links|external links/);
-    const auto = await snapshot(file, 'auto');
-    expect(auto).toEqual(await snapshot(file, 'h5wasm'));
-    expect(auto.list.map((i) => i.key)).toEqual(['a', 'e', 's']);
-  });
+        file,
+      );
+      const native = await snapshot(file, 'native');
+      expect(native).toEqual(await snapshot(file, 'h5wasm'));
+      expect(native.list.map((i) => [i.key, i.attrs])).toEqual([
+        ['a', undefined],
+        ['e', { external_link: 'x.h5:/y' }],
+        ['s', undefined],
+      ]);
+    },
+  );
 
   test.skipIf(!PYTHON)('dense attributes are left to h5wasm; auto agrees', async () => {
     const file = path.join(tmp, 'latest-attrs.h5');
@@ -391,5 +395,40 @@ print(f['layer1.V'].compression, f['layer1.V'].chunks, f['layer1.V'][()].tolist(
       );
       expect(out.trim()).toBe('gzip (2,) [1.0, -1.0]');
     }
+  });
+});
+
+describe.skipIf(!PYTHON)('soft links, read natively', () => {
+  test('to datasets (absolute, relative, chained), to a group, dangling, looping', async () => {
+    const file = path.join(tmp, 'soft-links.h5');
+    python(
+      `import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], 'w') as f:
+    f['g/d'] = np.arange(3)
+    f['g/rel'] = h5py.SoftLink('d')
+    f['abs'] = h5py.SoftLink('/g/d')
+    f['chain'] = h5py.SoftLink('/abs')
+    f['togroup'] = h5py.SoftLink('/g')
+    f['dangling'] = h5py.SoftLink('/does/not/exist')
+    f['loop'] = h5py.SoftLink('/loop')`,
+      file,
+    );
+    const { list, entries } = await snapshot(file, 'native');
+    expect(list.map((i) => [i.key, i.dtype, i.attrs])).toEqual([
+      ['abs', 'int64', undefined],
+      ['chain', 'int64', undefined],
+      ['dangling', 'none', { external_link: 'broken soft link to /does/not/exist' }],
+      ['g.d', 'int64', undefined],
+      ['g.rel', 'int64', undefined],
+      ['loop', 'none', { external_link: 'broken soft link to /loop' }],
+      ['togroup', 'none', { soft_link: '/g' }],
+    ]);
+    const values = Object.fromEntries(
+      entries.map((e) => [
+        e.key,
+        e.value === null ? null : Array.from((e.value as NdArray<'int64'>).data),
+      ]),
+    );
+    for (const key of ['abs', 'chain', 'g.rel']) expect(values[key]).toEqual([0n, 1n, 2n]);
   });
 });

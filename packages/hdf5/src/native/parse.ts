@@ -277,9 +277,11 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
         const entries = viewOf((await read(child + 8, n * 40)).slice());
         for (let e = 0; e < n; e++) {
           const cacheType = entries.getUint32(e * 40 + 16, true);
-          if (cacheType === 2) throw new NotNative('soft links');
           const name = cString(names, u64(entries, e * 40));
-          links.push([name, u64(entries, e * 40 + 8)]);
+          // A soft link keeps its value's offset in the local heap in the scratch pad.
+          if (cacheType === 2)
+            links.push([name, { soft: cString(names, entries.getUint32(e * 40 + 24, true)) }]);
+          else links.push([name, u64(entries, e * 40 + 8)]);
         }
       }
     }
@@ -322,6 +324,38 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
 
   /** Header addresses of the groups walked so far, and the path each was first met at. */
   const walked = new Map<number, string[]>();
+  /** Soft links met: where their entry stands in `datasets`, and the path they name. */
+  const softLinks: { at: number; path: string[]; target: string[] }[] = [];
+
+  /**
+   * A soft link names a path in this file: to a dataset, its entry is that dataset (as h5py's
+   * `f[name]` follows it); to a group, an alias entry (`soft_link`), walked once under its own
+   * name; to nothing, a `null` entry, as h5wasm reports a dangling one.
+   */
+  function resolveSoftLinks(): void {
+    const byPath = new Map(datasets.map((d, i) => [JSON.stringify(d.path), i]));
+    const groups = new Set(containers.map((c) => JSON.stringify(c.path)));
+    const pending = new Map(softLinks.map((l) => [l.at, l]));
+    for (const link of softLinks) {
+      let target = link.target;
+      let at = byPath.get(JSON.stringify(target));
+      // A chain of soft links ends at a dataset, a group, nothing, or a loop (bounded).
+      for (let hops = 0; at !== undefined && pending.has(at) && hops < 16; hops++) {
+        target = pending.get(at)!.target;
+        at = byPath.get(JSON.stringify(target));
+      }
+      const name = `/${target.join('/')}`;
+      datasets[link.at] =
+        at !== undefined && !pending.has(at)
+          ? { ...datasets[at]!, path: link.path }
+          : elsewhere(
+              link.path,
+              groups.has(JSON.stringify(target))
+                ? { soft_link: name }
+                : { external_link: `broken soft link to ${name}` },
+            );
+    }
+  }
 
   async function walkGroup(
     messages: Message[],
@@ -346,6 +380,13 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
     for (const i of byAddress) headers[i] = await objectHeader(links[i]![1] as number);
     for (const [i, [name, target]] of links.entries()) {
       const path = [...prefix, name];
+      if (typeof target !== 'number' && 'soft' in target) {
+        // Resolved once every object of the file is known (see resolveSoftLinks).
+        children.push(name);
+        softLinks.push({ at: datasets.length, path, target: softTarget(prefix, target.soft) });
+        datasets.push(elsewhere(path, {}));
+        continue;
+      }
       if (typeof target !== 'number') {
         // Another file: reported, never opened.
         children.push(name);
@@ -455,11 +496,13 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
     throw new NotNative('a root group without links');
   }
   await walkGroup(root, [], 0, rootHeader);
+  resolveSoftLinks();
   return { datasets, containers, base, heaps };
 }
 
-/** A link: its name, and the object's header address or another file's object. */
-type Link = [string, number | ExternalTarget];
+/** A link: its name, and the object's header address, a path in this file, or another file's. */
+type Link = [string, LinkTarget];
+type LinkTarget = number | ExternalTarget | { soft: string };
 /** An external link's target: a file and an object path in it (never opened). */
 interface ExternalTarget {
   file: string;
@@ -467,10 +510,10 @@ interface ExternalTarget {
 }
 
 /**
- * A link message as [name, target, creation order]: hard links give the header address,
- * external links their target (reported, never followed); soft links go to h5wasm.
+ * A link message as [name, target, creation order]: hard links give the header address, soft
+ * links the path they name, external links their target (reported, never followed).
  */
-function linkMessage(d: Uint8Array): [string, number | ExternalTarget, number] {
+function linkMessage(d: Uint8Array): [string, LinkTarget, number] {
   const view = viewOf(d);
   if (d[0] !== 1) throw new NotNative(`link message version ${d[0]}`);
   const f = d[1]!;
@@ -490,7 +533,13 @@ function linkMessage(d: Uint8Array): [string, number | ExternalTarget, number] {
   const name = UTF8.decode(d.subarray(p, p + length));
   p += length;
   if (linkType === 64) return [name, externalTarget(d, p), order];
-  if (linkType !== 0) throw new NotNative(linkType === 1 ? 'soft links' : `link type ${linkType}`);
+  if (linkType === 1) {
+    if (p + 2 > d.length) throw corrupt('a soft link past its end');
+    const end = p + 2 + view.getUint16(p, true);
+    if (end > d.length) throw corrupt('a soft link past its end');
+    return [name, { soft: UTF8.decode(d.subarray(p + 2, end)) }, order];
+  }
+  if (linkType !== 0) throw new NotNative(`link type ${linkType}`);
   if (p + 8 > d.length) throw corrupt('a link message past its end');
   return [name, u64(view, p), order];
 }
@@ -503,6 +552,12 @@ function externalTarget(d: Uint8Array, at: number): ExternalTarget {
   const file = cString(d, at + 3, end);
   const object = cString(d, at + 3 + ENCODER.encode(file).length + 1, end);
   return { file, object };
+}
+
+/** A soft link's value as path parts from the root (relative ones start at `group`). */
+function softTarget(group: string[], value: string): string[] {
+  const parts = value.split('/').filter((p) => p !== '' && p !== '.');
+  return value.startsWith('/') ? parts : [...group, ...parts];
 }
 
 /** The null dataspace h5py writes for `h5py.Empty`: what entries with no data here report. */
@@ -526,7 +581,7 @@ function elsewhere(path: string[], attrs: Attrs): NativeDataset {
  * A new-style group's links in the order h5wasm lists them: creation order when the group
  * indexes it, else by name.
  */
-function linkOrder(links: [string, number | ExternalTarget, number][], tracked: boolean): Link[] {
+function linkOrder(links: [string, LinkTarget, number][], tracked: boolean): Link[] {
   if (tracked) links.sort((a, b) => a[2] - b[2]);
   else {
     const byName = nameOrder(links.map((l) => l[0]));
