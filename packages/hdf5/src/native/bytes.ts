@@ -31,12 +31,19 @@ export function align(n: number, to: number): number {
   return Math.ceil(n / to) * to;
 }
 
-/** Reads an 8-byte unsigned offset or length; UNDEF for all-ones; NotNative beyond 2^53. */
+/**
+ * Reads an 8-byte unsigned offset or length; UNDEF for all-ones. Beyond 2^53 a JS number
+ * would round it: a `limit` error (no file holds such offsets; a damaged one, or a dimension
+ * statekit cannot hold exactly), never a detour through h5wasm, which would trust it.
+ */
 export function u64(view: DataView, at: number): number {
   const lo = view.getUint32(at, true);
   const hi = view.getUint32(at + 4, true);
   if (hi === 0xffffffff && lo === 0xffffffff) return UNDEF;
-  if (hi > 0x1fffff) throw new NotNative(`an address beyond 2^53 (${hi.toString(16)}...)`);
+  if (hi > 0x1fffff) {
+    const value = (BigInt(hi) << 32n) | BigInt(lo);
+    throw new StatekitError('limit', `HDF5 metadata: an offset or size of ${value}, beyond 2^53`);
+  }
   return hi * 0x100000000 + lo;
 }
 
