@@ -70,6 +70,27 @@ export function cString(bytes: Uint8Array, at: number, end = bytes.length): stri
   return UTF8.decode(bytes.subarray(at, stop));
 }
 
+/**
+ * `count` NUL-terminated strings stored one after another from `at` (external link targets,
+ * virtual dataset sources). Each starts after the previous one's NUL byte, found in the
+ * bytes, not by re-encoding the decoded text (which differs for names that are not UTF-8).
+ */
+export function cStrings(
+  bytes: Uint8Array,
+  at: number,
+  count: number,
+  end = bytes.length,
+): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    let stop = at;
+    while (stop < end && bytes[stop] !== 0) stop++;
+    out.push(UTF8.decode(bytes.subarray(at, stop)));
+    at = stop + 1;
+  }
+  return out;
+}
+
 export const UTF8 = new TextDecoder('utf-8');
 export const ENCODER = new TextEncoder();
 

@@ -20,7 +20,7 @@ import {
   ascii,
   corrupt,
   cString,
-  ENCODER,
+  cStrings,
   NotNative,
   nameOrder,
   UNDEF,
@@ -446,8 +446,7 @@ export async function parseHdf5(source: ByteSource, base: number): Promise<Nativ
     const mapping = await heaps.object(u64(view, 2), view.getUint32(10, true));
     if (mapping.length < 9 || mapping[0] !== 0) throw corrupt('a virtual dataset mapping');
     const count = u64(viewOf(mapping), 1);
-    const file = cString(mapping, 9);
-    const source = cString(mapping, 9 + ENCODER.encode(file).length + 1);
+    const [file, source] = cStrings(mapping, 9, 2);
     return `${count} mapping${count === 1 ? '' : 's'} from other files, the first ${file}:${source}`;
   }
 
@@ -549,9 +548,8 @@ function externalTarget(d: Uint8Array, at: number): ExternalTarget {
   if (at + 2 > d.length) throw corrupt('an external link past its end');
   const end = at + 2 + viewOf(d).getUint16(at, true);
   if (end > d.length || end < at + 3) throw corrupt('an external link past its end');
-  const file = cString(d, at + 3, end);
-  const object = cString(d, at + 3 + ENCODER.encode(file).length + 1, end);
-  return { file, object };
+  const [file, object] = cStrings(d, at + 3, 2, end);
+  return { file: file!, object: object! };
 }
 
 /** A soft link's value as path parts from the root (relative ones start at `group`). */
