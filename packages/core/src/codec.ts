@@ -3,6 +3,7 @@ import type { ByteSource } from './byte-source.js';
 import type { Container, WritePlan } from './container.js';
 import type { Entry, EntryInfo } from './entry.js';
 import type { Limits } from './limits.js';
+import type { StreamedArray } from './streamed-array.js';
 
 /**
  * Each codec's own read options, under its name. Codec packages add theirs by declaration
@@ -26,6 +27,12 @@ export interface ReadOptions extends CodecReadOptions {
   limits?: Partial<Limits>;
   /** Verify checksums where the format has them (default true). */
   verify?: boolean;
+  /**
+   * Arrays of more bytes than this come as {@link StreamedArray}s, read in slices while
+   * consumed, where the reader can stream them (C-order data; else they load whole, within
+   * `limits.maxArrayBytes`). Default: every array loads whole.
+   */
+  streamAbove?: number;
 }
 
 /** Options every writer accepts, plus each codec's own under its name. */

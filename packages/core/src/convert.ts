@@ -27,6 +27,12 @@ export interface ConvertOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/**
+ * Arrays above this many bytes are converted slice by slice (`ReadOptions.streamAbove`), where
+ * both formats can: memory then holds a slice of them, not the whole.
+ */
+export const CONVERT_STREAM_ABOVE = 64 << 20;
+
 const CONVERT_OPTIONS = ['from', 'to', 'read', 'write', 'rename', 'onProgress'];
 
 /** Counts of a finished conversion. */
@@ -37,7 +43,8 @@ export interface ConvertResult {
 
 /**
  * Converts `source` to the format `options.to`, key by key (one entry in memory at a time
- * when the writer streams), containers (groups, dicts, lists...) included. Refuses, before
+ * when the writer streams, and arrays above {@link CONVERT_STREAM_ABOVE} a slice at a time
+ * where reader and writer can), containers (groups, dicts, lists...) included. Refuses, before
  * writing anything, entries and containers the target format cannot hold exactly unless
  * `write.allowLossy` (a `mismatch` StatekitError naming each key and why). The sink is
  * committed on success and aborted on failure.
@@ -50,7 +57,11 @@ export async function convert(
   checkOptions(options, CONVERT_OPTIONS);
   checkOptions(options.read, READ_OPTIONS, 'read');
   checkOptions(options.write, WRITE_OPTIONS, 'write');
-  const reader = await openSource(source, { ...options.read, format: options.from });
+  const reader = await openSource(source, {
+    streamAbove: CONVERT_STREAM_ABOVE,
+    ...options.read,
+    format: options.from,
+  });
   try {
     const codec = await getCodec(options.to, sink.name);
     const plan = await planFor(reader, options.rename);

@@ -1,9 +1,11 @@
 import type { ByteSource } from './byte-source.js';
+import { StatekitError } from './errors.js';
 import { bfloat16BitsToNumber, float16BitsToNumber } from './half.js';
 import { type Leaf, leafKind, SparseMatrix } from './leaf.js';
 import { describeLeaf } from './load-states.js';
 import { bytesOf, elementCount, isNdArray, type NdArray } from './ndarray.js';
 import { openSource } from './open.js';
+import { StreamedArray } from './streamed-array.js';
 
 export interface DiffOptions {
   /** Relative tolerance for float and complex values (default 0: exact). */
@@ -69,6 +71,9 @@ export function compareLeaves(
   const ta = describeLeaf(a);
   const tb = describeLeaf(b);
   if (ta !== tb) return { kind: 'type', detail: `${ta} vs ${tb}` };
+  if (a instanceof StreamedArray || b instanceof StreamedArray) {
+    throw new StatekitError('unsupported', 'arrays read in slices are compared after load()');
+  }
   if (isNdArray(a) && isNdArray(b)) return compareArrays(a, b, options);
   if (a instanceof SparseMatrix && b instanceof SparseMatrix) return compareSparse(a, b, options);
   const kind = leafKind(a);

@@ -1,6 +1,7 @@
 import type { Entry, EntryInfo } from './entry.js';
 import { leafKind, SparseMatrix } from './leaf.js';
 import { bytesOf, isNdArray } from './ndarray.js';
+import { StreamedArray } from './streamed-array.js';
 
 /** Describes an entry (with its value in hand) as a reader's `list()` would. */
 export function infoOf(e: Entry): EntryInfo {
@@ -18,6 +19,17 @@ export function infoOf(e: Entry): EntryInfo {
       dtype: v.dtype,
       shape: v.shape,
       byteLength: bytesOf(v).byteLength,
+      ...(v.scalar ? { numpyScalar: true } : {}),
+    };
+  }
+  if (v instanceof StreamedArray) {
+    const { dtype, shape, byteLength } = v;
+    return {
+      ...base,
+      kind: 'array',
+      dtype,
+      shape,
+      byteLength,
       ...(v.scalar ? { numpyScalar: true } : {}),
     };
   }

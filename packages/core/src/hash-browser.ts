@@ -19,6 +19,13 @@ export async function sha256Bytes(bytes: Uint8Array): Promise<string> {
   return toHex(sha256Js(bytes));
 }
 
+/** SHA-256 (hex) of the concatenation of `chunks`, holding one chunk at a time. */
+export async function sha256Chunks(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+  const hash = new Sha256();
+  for await (const chunk of chunks) hash.update(chunk);
+  return toHex(hash.digest());
+}
+
 const K = Uint32Array.of(
   0x428a2f98,
   0x71374491,
@@ -88,7 +95,12 @@ const K = Uint32Array.of(
 
 /** Plain SHA-256 (FIPS 180-4) over any length, block by block. */
 export function sha256Js(bytes: Uint8Array): Uint8Array {
-  const h = Uint32Array.of(
+  return new Sha256().update(bytes).digest();
+}
+
+/** Incremental SHA-256 (FIPS 180-4): `update` any number of times, then `digest` once. */
+export class Sha256 {
+  private readonly h = Uint32Array.of(
     0x6a09e667,
     0xbb67ae85,
     0x3c6ef372,
@@ -98,8 +110,46 @@ export function sha256Js(bytes: Uint8Array): Uint8Array {
     0x1f83d9ab,
     0x5be0cd19,
   );
-  const w = new Uint32Array(64);
-  const block = (view: DataView, at: number): void => {
+  private readonly w = new Uint32Array(64);
+  /** Bytes of an incomplete block carried to the next update. */
+  private readonly pending = new Uint8Array(64);
+  private pendingLength = 0;
+  private length = 0;
+
+  update(bytes: Uint8Array): this {
+    this.length += bytes.byteLength;
+    let at = 0;
+    if (this.pendingLength > 0) {
+      at = Math.min(64 - this.pendingLength, bytes.byteLength);
+      this.pending.set(bytes.subarray(0, at), this.pendingLength);
+      this.pendingLength += at;
+      if (this.pendingLength < 64) return this;
+      this.block(new DataView(this.pending.buffer), 0);
+      this.pendingLength = 0;
+    }
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (; at + 64 <= bytes.byteLength; at += 64) this.block(view, at);
+    this.pending.set(bytes.subarray(at));
+    this.pendingLength = bytes.byteLength - at;
+    return this;
+  }
+
+  digest(): Uint8Array {
+    const rest = this.pendingLength;
+    const tail = new Uint8Array(rest < 56 ? 64 : 128);
+    tail.set(this.pending.subarray(0, rest));
+    tail[rest] = 0x80;
+    const tv = new DataView(tail.buffer);
+    tv.setBigUint64(tail.length - 8, BigInt(this.length) * 8n);
+    for (let at = 0; at < tail.length; at += 64) this.block(tv, at);
+    const out = new Uint8Array(32);
+    const ov = new DataView(out.buffer);
+    for (let i = 0; i < 8; i++) ov.setUint32(4 * i, this.h[i]!);
+    return out;
+  }
+
+  private block(view: DataView, at: number): void {
+    const { h, w } = this;
     for (let i = 0; i < 16; i++) w[i] = view.getUint32(at + 4 * i);
     for (let i = 16; i < 64; i++) {
       const a = w[i - 15]!;
@@ -134,19 +184,5 @@ export function sha256Js(bytes: Uint8Array): Uint8Array {
     h[5] = h[5]! + f!;
     h[6] = h[6]! + g!;
     h[7] = h[7]! + hh!;
-  };
-  const full = bytes.byteLength - (bytes.byteLength % 64);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = 0; at < full; at += 64) block(view, at);
-  const tail = new Uint8Array(bytes.byteLength % 64 < 56 ? 64 : 128);
-  tail.set(bytes.subarray(full));
-  tail[bytes.byteLength % 64] = 0x80;
-  const tv = new DataView(tail.buffer);
-  const bits = BigInt(bytes.byteLength) * 8n;
-  tv.setBigUint64(tail.length - 8, bits);
-  for (let at = 0; at < tail.length; at += 64) block(tv, at);
-  const out = new Uint8Array(32);
-  const ov = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) ov.setUint32(4 * i, h[i]!);
-  return out;
+  }
 }

@@ -29,6 +29,7 @@ export {
 } from './container.js';
 export {
   brainpyLegacyKey,
+  CONVERT_STREAM_ABOVE,
   type ConvertOptions,
   type ConvertResult,
   convert,
@@ -109,5 +110,6 @@ export {
   type TreeNode,
   unflatten,
 } from './state-dict.js';
+export { isStreamedArray, SLICE_BYTES, StreamedArray } from './streamed-array.js';
 export type { Target } from './target.js';
 export { TrainVar, Variable } from './variable.js';

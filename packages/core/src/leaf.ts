@@ -1,4 +1,5 @@
 import { isNdArray, type NdArray } from './ndarray.js';
+import { StreamedArray } from './streamed-array.js';
 
 /** A complex scalar (Python `complex`). */
 export class Complex {
@@ -28,11 +29,13 @@ export class SparseMatrix {
 }
 
 /**
- * A value stored under one key: an array, or a scalar leaf. `number` is a float (Python
+ * A value stored under one key: an array (whole, or in slices when a reader was asked to
+ * stream large ones), or a scalar leaf. `number` is a float (Python
  * `float`), `bigint` an integer (Python `int`), `Uint8Array` raw bytes (Python `bytes`).
  */
 export type Leaf =
   | NdArray
+  | StreamedArray
   | number
   | bigint
   | string
@@ -69,7 +72,7 @@ export function leafKind(value: Leaf): LeafKind {
   }
   if (value instanceof Complex) return 'complex';
   if (value instanceof SparseMatrix) return 'sparse';
-  if (isNdArray(value)) return 'array';
+  if (isNdArray(value) || value instanceof StreamedArray) return 'array';
   if (value instanceof Uint8Array) return 'bytes';
   throw new TypeError(`not a state leaf: ${Object.prototype.toString.call(value)}`);
 }
@@ -85,6 +88,7 @@ export function isLeaf(value: unknown): value is Leaf {
     value instanceof Complex ||
     value instanceof SparseMatrix ||
     isNdArray(value) ||
+    value instanceof StreamedArray ||
     value instanceof Uint8Array
   );
 }

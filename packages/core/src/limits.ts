@@ -1,3 +1,5 @@
+import { StatekitError } from './errors.js';
+
 /**
  * Safety limits for decoding untrusted files. Each codec takes a `limits` option to change
  * them; exceeding one is a `limit` StatekitError that names the limit.
@@ -13,6 +15,11 @@ export interface Limits {
   maxDecompressedBytes: number;
   /** Largest ZIP central directory (or other index) in bytes. */
   maxIndexBytes: number;
+  /**
+   * Largest array loaded whole, in bytes. Larger ones are a `limit` error unless read in
+   * slices (`ReadOptions.streamAbove`, as `statekit ls` and `convert` do) or the limit raised.
+   */
+  maxArrayBytes: number;
 }
 
 /** The default limits. */
@@ -22,9 +29,20 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxEntries: 10_000_000,
   maxDecompressedBytes: 2 ** 53 - 1,
   maxIndexBytes: 1 << 30,
+  maxArrayBytes: 2 ** 31,
 });
 
 /** Merges user limits over the defaults. */
 export function limitsWith(overrides?: Partial<Limits>): Limits {
   return { ...DEFAULT_LIMITS, ...overrides };
+}
+
+/** Throws a `limit` StatekitError when an array of `bytes` is over `maxArrayBytes`. */
+export function checkArrayBytes(bytes: number, maxArrayBytes: number): void {
+  if (bytes > maxArrayBytes) {
+    throw new StatekitError(
+      'limit',
+      `the array holds ${bytes} bytes, over limits.maxArrayBytes (${maxArrayBytes}): raise the limit to load it whole, or read it in slices (streamAbove)`,
+    );
+  }
 }

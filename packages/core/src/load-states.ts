@@ -8,6 +8,7 @@ import { formatShape, isNdArray, strings } from './ndarray.js';
 import { openSource } from './open.js';
 import { checkOptions, READ_OPTIONS } from './options.js';
 import { pyList } from './python-repr.js';
+import { StreamedArray } from './streamed-array.js';
 import { collectSlots, type Slot, type Target } from './target.js';
 
 /** Where loadStates / saveStates print. `log` gets verbose lines, `warn` warnings. */
@@ -20,9 +21,16 @@ export interface Logger {
 export type MismatchMode = 'error' | 'warn' | 'ignore';
 
 /** The option names of {@link LoadStatesOptions}, checked at run time. */
-const LOAD_OPTIONS = [...READ_OPTIONS, 'verbose', 'checkMissing', 'mismatch', 'logger', 'format'];
+const LOAD_OPTIONS = [
+  ...READ_OPTIONS.filter((o) => o !== 'streamAbove'), // values are loaded whole into variables
+  'verbose',
+  'checkMissing',
+  'mismatch',
+  'logger',
+  'format',
+];
 
-export interface LoadStatesOptions extends ReadOptions {
+export interface LoadStatesOptions extends Omit<ReadOptions, 'streamAbove'> {
   /** Print `Loading KEY ...` per stored key, in file order (BrainPy's `verbose`). */
   verbose?: boolean;
   /** Warn about target variables the file lacks (default true). */
@@ -179,7 +187,8 @@ function aliasNames(value: Leaf): string[] {
 
 /** Describes a value as `float32 (64,)` or its scalar kind. */
 export function describeLeaf(value: Leaf): string {
-  if (isNdArray(value)) return `${value.dtype} ${formatShape(value.shape)}`;
+  if (isNdArray(value) || value instanceof StreamedArray)
+    return `${value.dtype} ${formatShape(value.shape)}`;
   if (value instanceof SparseMatrix)
     return `sparse ${value.values.dtype} ${formatShape(value.shape)}`;
   return leafKind(value);
@@ -187,7 +196,7 @@ export function describeLeaf(value: Leaf): string {
 
 function compare(current: Leaf, incoming: Leaf): { expected: string; found: string } | undefined {
   // Scalars take the file's value whatever their type, as in braintools.
-  const shaped = (v: Leaf): boolean => isNdArray(v) || v instanceof SparseMatrix;
+  const shaped = (v: Leaf): boolean => leafKind(v) === 'array' || leafKind(v) === 'sparse';
   if (!shaped(current) && !shaped(incoming)) return undefined;
   const expected = describeLeaf(current);
   const found = describeLeaf(incoming);

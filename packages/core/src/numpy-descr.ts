@@ -81,7 +81,7 @@ export function resolveDescr(descr: string | unknown[]): ResolvedDescr {
 }
 
 /** The little-endian descr numpy writes for an array (`'<U7'` for 7-character strings). */
-export function descrOf(array: NdArray): string {
+export function descrOf(array: Pick<NdArray, 'dtype' | 'itemSize'>): string {
   if (array.dtype === 'str') return `<U${array.itemSize / 4}`;
   if (array.dtype === 'bytes') return `|S${array.itemSize}`;
   if (array.dtype === 'bfloat16') {

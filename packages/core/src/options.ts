@@ -61,6 +61,6 @@ export function checkOptions(
 }
 
 /** The option names of {@link ReadOptions} itself. */
-export const READ_OPTIONS: readonly string[] = ['limits', 'verify'];
+export const READ_OPTIONS: readonly string[] = ['limits', 'verify', 'streamAbove'];
 /** The option names of {@link WriteOptions} itself. */
 export const WRITE_OPTIONS: readonly string[] = ['allowLossy'];

@@ -3,7 +3,7 @@
  * same exports on `node:zlib`, which is 3-20x faster; `@statekit/core/zlib` picks one by
  * export condition.
  */
-import { deflateSync, Inflate, inflateSync, unzlibSync, zlibSync } from 'fflate';
+import { Deflate, deflateSync, Inflate, inflateSync, unzlibSync, zlibSync } from 'fflate';
 import { concatBytes } from './concat-bytes.js';
 import { StatekitError } from './errors.js';
 
@@ -97,4 +97,72 @@ export function inflateRawPrefix(data: Uint8Array, inputBytes = 4096): Uint8Arra
     throw new StatekitError('corrupt', `deflate stream is damaged: ${String(cause)}`, { cause });
   }
   return concatBytes(parts);
+}
+
+/** Compressed bytes per fflate push when inflating in pieces (at most ~64 MiB of output). */
+const INFLATE_PUSH_BYTES = 1 << 16;
+
+/**
+ * Inflates a raw deflate stream given in pieces, yielding the output as it comes (memory holds
+ * a piece, not the whole): exactly `size` bytes, else a `corrupt` StatekitError, raised as soon
+ * as the output runs past `size` (the zip-bomb guard). Errors of `input` pass through.
+ */
+export async function* inflateRawChunks(
+  input: AsyncIterable<Uint8Array>,
+  size: number,
+): AsyncGenerator<Uint8Array> {
+  const out: Uint8Array[] = [];
+  const inflater = new Inflate((chunk) => {
+    out.push(chunk);
+  });
+  let done = 0;
+  const drain = function* (): Generator<Uint8Array> {
+    for (const chunk of out.splice(0)) {
+      done += chunk.byteLength;
+      if (done > size) {
+        throw new StatekitError(
+          'corrupt',
+          `deflate stream expands beyond the declared ${size} bytes`,
+        );
+      }
+      yield chunk;
+    }
+  };
+  const push = (chunk: Uint8Array, final: boolean): void => {
+    try {
+      inflater.push(chunk, final);
+    } catch (cause) {
+      throw new StatekitError('corrupt', `deflate stream is damaged: ${String(cause)}`, { cause });
+    }
+  };
+  for await (const chunk of input) {
+    // fflate inflates a whole push at once: small pushes bound the output of each (deflate
+    // expands at most ~1032x), so a bomb's first piece cannot take the memory.
+    for (let at = 0; at < chunk.byteLength; at += INFLATE_PUSH_BYTES) {
+      push(chunk.subarray(at, at + INFLATE_PUSH_BYTES), false);
+      yield* drain();
+    }
+  }
+  push(new Uint8Array(0), true);
+  yield* drain();
+  if (done !== size) {
+    throw new StatekitError('corrupt', `deflate stream gives ${done} bytes, expected ${size}`);
+  }
+}
+
+/** Raw-deflates bytes given in pieces, yielding compressed pieces as they come. */
+export async function* deflateRawChunks(
+  input: AsyncIterable<Uint8Array>,
+  level = 6,
+): AsyncGenerator<Uint8Array> {
+  const out: Uint8Array[] = [];
+  const deflater = new Deflate({ level: level as 6 }, (chunk) => {
+    out.push(chunk);
+  });
+  for await (const chunk of input) {
+    deflater.push(chunk, false);
+    yield* out.splice(0);
+  }
+  deflater.push(new Uint8Array(0), true);
+  yield* out.splice(0);
 }

@@ -1,5 +1,7 @@
 /** Deflate, inflate and CRC-32 on `node:zlib`; same exports as `zlib-browser.ts`. */
 import { constants } from 'node:buffer';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { StatekitError } from './errors.js';
 
@@ -96,5 +98,59 @@ export function inflateRawPrefix(data: Uint8Array, inputBytes = 4096): Uint8Arra
     throw new StatekitError('corrupt', `deflate stream is damaged: ${(cause as Error).message}`, {
       cause,
     });
+  }
+}
+
+/**
+ * Inflates a raw deflate stream given in pieces, yielding the output as it comes (memory holds
+ * a piece, not the whole): exactly `size` bytes, else a `corrupt` StatekitError, raised as soon
+ * as the output runs past `size` (the zip-bomb guard). Errors of `input` pass through.
+ */
+export async function* inflateRawChunks(
+  input: AsyncIterable<Uint8Array>,
+  size: number,
+): AsyncGenerator<Uint8Array> {
+  yield* transformChunks(input, zlib.createInflateRaw(), size);
+}
+
+/** Raw-deflates bytes given in pieces, yielding compressed pieces as they come. */
+export async function* deflateRawChunks(
+  input: AsyncIterable<Uint8Array>,
+  level = 6,
+): AsyncGenerator<Uint8Array> {
+  yield* transformChunks(input, zlib.createDeflateRaw({ level }));
+}
+
+async function* transformChunks(
+  input: AsyncIterable<Uint8Array>,
+  stream: zlib.InflateRaw | zlib.DeflateRaw,
+  size?: number,
+): AsyncGenerator<Uint8Array> {
+  // The pipeline feeds `stream` as it is read (backpressure); its failure is rethrown below.
+  const fed = pipeline(Readable.from(input, { objectMode: false }), stream);
+  fed.catch(() => {});
+  let done = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      done += chunk.byteLength;
+      if (size !== undefined && done > size) {
+        throw new StatekitError(
+          'corrupt',
+          `deflate stream expands beyond the declared ${size} bytes`,
+        );
+      }
+      yield plain(chunk);
+    }
+    await fed;
+  } catch (cause) {
+    if (cause instanceof StatekitError) throw cause;
+    throw new StatekitError('corrupt', `deflate stream is damaged: ${(cause as Error).message}`, {
+      cause,
+    });
+  } finally {
+    stream.destroy();
+  }
+  if (size !== undefined && done !== size) {
+    throw new StatekitError('corrupt', `deflate stream gives ${done} bytes, expected ${size}`);
   }
 }

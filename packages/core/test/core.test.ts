@@ -2,11 +2,13 @@ import { describe, expect, test } from 'vitest';
 import {
   collectSlots,
   fortranToC,
+  infoOf,
   pyList,
   swapBytesInPlace,
   withContext,
 } from '../src/codec-kit.js';
 import {
+  arraySha256,
   bfloat16BitsToNumber,
   bytesArray,
   DTYPE_NAMES,
@@ -20,6 +22,7 @@ import {
   numberToBfloat16Bits,
   numberToFloat16Bits,
   StatekitError,
+  StreamedArray,
   stateDict,
   strArray,
   strings,
@@ -213,6 +216,76 @@ describe('SHA-256', () => {
     }
     expect(toHex(sha256Js(new TextEncoder().encode('abc')))).toBe(
       'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
+  });
+  test('hashing in pieces gives the digest of the whole, in both builds', async () => {
+    const browser = await import('../src/hash-browser.js');
+    const node = await import('../src/hash-node.js');
+    const bytes = Uint8Array.from({ length: 10_007 }, (_, i) => (i * 131 + 3) & 0xff);
+    const whole = await node.sha256Bytes(bytes);
+    for (const cuts of [[], [1], [63, 64, 65], [55, 56, 57, 5000], [10_006]]) {
+      async function* pieces(): AsyncGenerator<Uint8Array> {
+        let at = 0;
+        for (const cut of [...cuts, bytes.length]) {
+          yield bytes.subarray(at, cut);
+          at = cut;
+        }
+      }
+      expect(await browser.sha256Chunks(pieces()), `cuts ${cuts}`).toBe(whole);
+      expect(await node.sha256Chunks(pieces()), `cuts ${cuts}`).toBe(whole);
+    }
+  });
+});
+
+describe('StreamedArray', () => {
+  const bytes = Uint8Array.from({ length: 4 * 1000 }, (_, i) => i & 0xff);
+  const from = (chunks: number[], data = bytes) =>
+    new StreamedArray('float32', [1000], 4, async function* () {
+      let at = 0;
+      for (const n of chunks) {
+        yield data.subarray(at, at + n);
+        at += n;
+      }
+    });
+  test('slices are whole elements, at most the size asked, in order', async () => {
+    const s = from([3, 1, 2000, 1996]);
+    const got: Uint8Array[] = [];
+    for await (const slice of s.slices(10)) {
+      expect(slice.byteLength).toBeLessThanOrEqual(8);
+      expect(slice.byteLength % 4).toBe(0);
+      got.push(slice.slice());
+    }
+    expect(Buffer.concat(got)).toEqual(Buffer.from(bytes));
+    expect(await arraySha256(s)).toBe(await arraySha256(await s.load()));
+    expect(infoOf(entry(['w'], s))).toEqual({
+      key: 'w',
+      path: ['w'],
+      kind: 'array',
+      dtype: 'float32',
+      shape: [1000],
+      byteLength: 4000,
+    });
+  });
+  test('a source that ends early or runs long is corrupt; load() checks its limit first', async () => {
+    const short = new StreamedArray(
+      'float32',
+      [1000],
+      4,
+      async function* () {
+        yield bytes.subarray(0, 3998);
+      },
+      { file: 'f.npz', key: 'w' },
+    );
+    await expect(short.load()).rejects.toThrow(
+      'f.npz, key "w": float32 array (1000,) has fewer than its 4000 bytes of data',
+    );
+    const long = from([4000, 4]);
+    const longer = new Uint8Array(4004);
+    await expect(from([4000, 4], longer).load()).rejects.toMatchObject({ tag: 'corrupt' });
+    expect(long.byteLength).toBe(4000);
+    await expect(from([4000]).load(3999)).rejects.toMatchObject({ tag: 'limit' });
+    await expect(from([4000]).load(3999)).rejects.toThrow(
+      'the array holds 4000 bytes, over limits.maxArrayBytes (3999)',
     );
   });
 });

@@ -45,4 +45,42 @@ describe('zlib: browser (fflate) and Node (node:zlib) builds agree', () => {
       expect(prefix.subarray(0, 128)).toEqual(data.subarray(0, 128));
     }
   });
+  test('inflating and deflating in pieces: both builds, damage and bombs refused', async () => {
+    async function* pieces(x: Uint8Array, n: number): AsyncGenerator<Uint8Array> {
+      for (let at = 0; at < x.length; at += n) yield x.subarray(at, at + n);
+    }
+    async function all(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+      const out: Uint8Array[] = [];
+      for await (const c of chunks) out.push(c.slice());
+      return Uint8Array.from(Buffer.concat(out));
+    }
+    for (const [from, to] of [
+      [node, browser],
+      [browser, node],
+    ] as const) {
+      const compressed = await all(from.deflateRawChunks(pieces(data, 7000), 6));
+      expect(to.inflateRaw(compressed, data.length)).toEqual(data);
+      expect(await all(to.inflateRawChunks(pieces(compressed, 333), data.length))).toEqual(data);
+      const fails = (size: number, input = compressed) =>
+        all(to.inflateRawChunks(pieces(input, 1000), size)).catch((e: unknown) => e);
+      expect(String(await fails(data.length - 1))).toMatch(/expands beyond the declared/);
+      expect(String(await fails(data.length + 1))).toMatch(/gives 120000 bytes, expected 120001/);
+      expect(await fails(data.length, compressed.subarray(0, 500))).toMatchObject({
+        tag: 'corrupt',
+      });
+    }
+    // A bomb (1 GiB of zeros in ~1 MB) stops at the declared size, long before its end.
+    const bomb = node.deflateRaw(new Uint8Array(64 << 20));
+    const repeated = async function* (): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < 16; i++) yield bomb.subarray(0, bomb.length - 8);
+    };
+    for (const z of [node, browser]) {
+      let seen = 0;
+      const err = await (async () => {
+        for await (const c of z.inflateRawChunks(repeated(), 1 << 20)) seen += c.byteLength;
+      })().catch((e: unknown) => e);
+      expect(String(err)).toMatch(/expands beyond the declared 1048576 bytes/);
+      expect(seen).toBeLessThanOrEqual(1 << 20);
+    }
+  });
 });
