@@ -7,17 +7,32 @@ import {
   entry,
   type Reader,
   type ReadOptions,
+  SLICE_BYTES,
   StatekitError,
+  StreamedArray,
   type WriteOptions,
 } from '@statekit/core';
-import { limitsWith, type WritePlan, withContext } from '@statekit/core/codec';
-import { decodeNpyData, encodeNpyHeader, readNpyHeaderFrom } from './npy.js';
+import {
+  bytesOf,
+  checkArrayBytes,
+  limitsWith,
+  type WritePlan,
+  withContext,
+} from '@statekit/core/codec';
+import { decodeNpyData, encodeNpyHeader, readNpyHeaderFrom, streamedNpyData } from './npy.js';
 import { npyContainerLossiness, npyLossiness, toStorableArray } from './to-array.js';
 
 /** The key a lone .npy file's array is listed under: the file name without directory and `.npy`. */
 export function npyKey(name: string): string {
   const base = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
   return base.toLowerCase().endsWith('.npy') ? base.slice(0, -4) : base;
+}
+
+/** A source's bytes from `start` to its end, in slices. */
+async function* sourceChunks(source: ByteSource, start: number): AsyncGenerator<Uint8Array> {
+  for (let at = start; at < source.size; at += SLICE_BYTES) {
+    yield await source.read(at, Math.min(SLICE_BYTES, source.size - at));
+  }
 }
 
 async function openNpy(source: ByteSource, options: ReadOptions = {}): Promise<Reader> {
@@ -56,6 +71,20 @@ async function openNpy(source: ByteSource, options: ReadOptions = {}): Promise<R
           });
       }
       if (keys && keys.length === 0) return;
+      const { streamAbove } = options;
+      if (streamAbove !== undefined && header.dataLength > streamAbove) {
+        const content = () => sourceChunks(source, header.headerLength);
+        const streamed = streamedNpyData(header, content, { file: source.name, key });
+        if (streamed) {
+          yield entry([key], streamed);
+          return;
+        }
+      }
+      try {
+        checkArrayBytes(header.dataLength, limits.maxArrayBytes);
+      } catch (e) {
+        fail(e);
+      }
       const data = await source.read(header.headerLength, header.dataLength).catch(fail);
       yield entry([key], decodeNpyData(header, data));
     },
@@ -82,9 +111,9 @@ async function writeNpy(
     }
     written = true;
     await sink.write(encodeNpyHeader(array));
-    await sink.write(
-      new Uint8Array(array.data.buffer, array.data.byteOffset, array.data.byteLength),
-    );
+    if (array instanceof StreamedArray)
+      for await (const slice of array.slices()) await sink.write(slice);
+    else await sink.write(bytesOf(array));
   }
   if (!written)
     throw new StatekitError('unsupported', 'nothing to write: a .npy file needs one array', {

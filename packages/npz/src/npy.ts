@@ -4,7 +4,9 @@ import {
   type Limits,
   type NdArray,
   ndarray,
+  SLICE_BYTES,
   StatekitError,
+  StreamedArray,
 } from '@statekit/core';
 import {
   descrOf,
@@ -13,6 +15,7 @@ import {
   resolveDescr,
   swapBytesInPlace,
   viewAs,
+  wholeSlices,
 } from '@statekit/core/codec';
 
 import { formatNpyHeaderDict, parseNpyHeaderDict } from './npy-header.js';
@@ -181,11 +184,40 @@ export function decodeNpyData(header: NpyHeader, data: Uint8Array): NdArray {
 }
 
 /**
+ * The array `header` describes, read in slices from `content()` (the bytes after the header,
+ * trailing bytes allowed as numpy allows them), swapped to little-endian slice by slice.
+ * Undefined for Fortran-order data of rank 2 or more: its C order needs the whole array.
+ */
+export function streamedNpyData(
+  header: NpyHeader,
+  content: () => AsyncIterable<Uint8Array>,
+  context: { file: string; key: string },
+): StreamedArray | undefined {
+  if (header.fortranOrder && header.shape.length > 1) return undefined;
+  const { itemSize, bigEndian, swapWidth, dataLength } = header;
+  async function* data(): AsyncGenerator<Uint8Array> {
+    let left = dataLength;
+    for await (const slice of wholeSlices(content(), itemSize || 1, SLICE_BYTES)) {
+      if (left <= 0) continue; // read on to the end: the member's CRC covers it all
+      const part = slice.subarray(0, Math.min(left, slice.byteLength));
+      left -= part.byteLength;
+      if (!bigEndian) yield part;
+      else {
+        const swapped = part.slice();
+        swapBytesInPlace(swapped, swapWidth);
+        yield swapped;
+      }
+    }
+  }
+  return new StreamedArray(header.dtype, header.shape, itemSize, data, context);
+}
+
+/**
  * Encodes the NPY header for `array` byte for byte as numpy's `np.save` does: version 1.0
  * (2.0 when the header needs more than 65,535 bytes), padded with spaces so the data starts
  * on a 64-byte boundary.
  */
-export function encodeNpyHeader(array: NdArray): Uint8Array {
+export function encodeNpyHeader(array: Pick<NdArray, 'dtype' | 'shape' | 'itemSize'>): Uint8Array {
   const dict = formatNpyHeaderDict(descrOf(array), false, array.shape);
   for (const version of [1, 2] as const) {
     const lengthField = version === 1 ? 2 : 4;

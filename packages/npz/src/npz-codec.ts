@@ -8,20 +8,31 @@ import {
   type Reader,
   type ReadOptions,
   StatekitError,
+  StreamedArray,
   type WriteOptions,
 } from '@statekit/core';
 import {
+  bytesOf,
+  checkArrayBytes,
   KeyIndex,
   limitsWith,
   type WritePlan,
   withContext,
   yieldToEventLoop,
 } from '@statekit/core/codec';
-import { decodeNpyData, encodeNpyHeader, isNpy, readNpyHeader, readNpyHeaderFrom } from './npy.js';
+import {
+  decodeNpyData,
+  encodeNpyHeader,
+  isNpy,
+  readNpyHeader,
+  readNpyHeaderFrom,
+  streamedNpyData,
+} from './npy.js';
 import type { NpzWriteOptions } from './options.js';
 import { npyContainerLossiness, npyLossiness, toStorableArray } from './to-array.js';
 import {
   checkCrc,
+  memberChunks,
   memberDataOffset,
   readMember,
   readMemberPrefix,
@@ -33,6 +44,28 @@ import { ZipWriter } from './zip-writer.js';
 /** Members at least this large are worth yielding to the event loop for, to overlap I/O. */
 const PREFETCH_YIELD_BYTES = 1 << 18;
 
+/** `chunks` without their first `n` bytes. */
+async function* skipBytes(
+  chunks: AsyncIterable<Uint8Array>,
+  n: number,
+): AsyncGenerator<Uint8Array> {
+  for await (let chunk of chunks) {
+    const skip = Math.min(n, chunk.byteLength);
+    n -= skip;
+    chunk = chunk.subarray(skip);
+    if (chunk.byteLength > 0) yield chunk;
+  }
+}
+
+/** `head`, then `rest`. */
+async function* prepend(
+  head: Uint8Array,
+  rest: AsyncIterable<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  yield head;
+  yield* rest;
+}
+
 /** The key numpy gives a member: its name without `.npy`. */
 function keyOfMember(name: string): string {
   return name.endsWith('.npy') ? name.slice(0, -4) : name;
@@ -42,6 +75,7 @@ function keyOfMember(name: string): string {
 async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<Reader> {
   const limits = limitsWith(options.limits);
   const verify = options.verify ?? true;
+  const { streamAbove } = options;
   const members = await readZipDirectory(source, limits).catch((e) => {
     throw withContext(e, source.name);
   });
@@ -91,6 +125,11 @@ async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<R
   const fetch = async (m: ZipMember): Promise<() => Entry> => {
     const key = keyOfMember(m.name);
     const start = await dataOffset(m);
+    if (streamAbove !== undefined && m.size > streamAbove) {
+      const streamed = await streamedMember(m, start);
+      if (streamed) return () => entry([key], streamed);
+    }
+    if (m.size > limits.maxArrayBytes) await checkMemberBytes(m, start);
     if (m.method === 0) {
       // Stored: read the header, then the data straight into its own aligned buffer.
       const npy = await readNpyHeaderFrom((n) => source.read(start, n), m.size, limits);
@@ -109,6 +148,24 @@ async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<R
       const header = readNpyHeader(content, limits);
       return entry([key], decodeNpyData(header, content.subarray(header.headerLength)));
     };
+  };
+
+  /** A large member's array in slices (undefined when it cannot stream: not NPY, Fortran). */
+  const streamedMember = async (m: ZipMember, start: number) => {
+    const prefix = (n: number) => readMemberPrefix(source, m, start, n);
+    const npy = await readNpyHeaderFrom(prefix, m.size, limits);
+    if (!npy) return undefined;
+    const content = () => memberChunks(source, m, start, verify);
+    const data = () => skipBytes(content(), npy.header.headerLength);
+    return streamedNpyData(npy.header, data, { file: source.name, key: keyOfMember(m.name) });
+  };
+
+  /** A member too large to load whole is a `limit` error naming its array's size. */
+  const checkMemberBytes = async (m: ZipMember, start: number): Promise<void> => {
+    const prefix = (n: number) => readMemberPrefix(source, m, start, n);
+    const npy = await readNpyHeaderFrom(prefix, m.size, limits);
+    // Loading inflates the whole member: its declared size counts, whatever the header says.
+    checkArrayBytes(m.size - (npy?.header.headerLength ?? 0), limits.maxArrayBytes);
   };
 
   const guard = async <T>(m: ZipMember, work: () => Promise<T>): Promise<T> => {
@@ -163,12 +220,15 @@ async function writeNpz(
     if (seen.has(e.key))
       throw new StatekitError('format', 'duplicate key', { file: sink.name, key: e.key });
     seen.add(e.key);
-    const data = array.data;
-    await zip.add(
-      `${e.key}.npy`,
-      [encodeNpyHeader(array), new Uint8Array(data.buffer, data.byteOffset, data.byteLength)],
-      { level },
-    );
+    const name = `${e.key}.npy`;
+    const header = encodeNpyHeader(array);
+    if (array instanceof StreamedArray && sink.patch) {
+      const size = header.byteLength + array.byteLength;
+      await zip.addStream(name, prepend(header, array.slices()), size, { level });
+    } else {
+      const whole = array instanceof StreamedArray ? await array.load() : array;
+      await zip.add(name, [header, bytesOf(whole)], { level });
+    }
   }
   await zip.finish();
 }

@@ -10,6 +10,7 @@ import {
   ndarray,
   SparseMatrix,
   StatekitError,
+  StreamedArray,
   strArray,
 } from '@statekit/core';
 
@@ -91,8 +92,9 @@ export function npyContainerLossiness(c: Container): string[] {
  * The array a NumPy file stores for `e` (converting as {@link npyLossiness} says), or
  * undefined for entries that are skipped (None).
  */
-export function toStorableArray(e: Entry): NdArray | undefined {
+export function toStorableArray(e: Entry): NdArray | StreamedArray | undefined {
   const v = e.value;
+  if (v instanceof StreamedArray) return storableStream(v);
   if (isNdArray(v)) {
     if (v.dtype !== 'bfloat16') return v.scalar ? { ...v, scalar: false } : v;
     return ndarray('float32', v.shape, bfloat16ToFloat32(v.data as Uint16Array));
@@ -110,4 +112,18 @@ export function toStorableArray(e: Entry): NdArray | undefined {
   if (v instanceof Complex) return ndarray('complex128', [], Float64Array.of(v.re, v.im));
   if (v instanceof Uint8Array) return bytesArray([v], []);
   throw new StatekitError('unsupported', 'value cannot be stored in a NumPy file', { key: e.key });
+}
+
+/** A streamed array as NumPy stores it: bfloat16 widened to float32 slice by slice. */
+function storableStream(v: StreamedArray): StreamedArray {
+  if (v.dtype !== 'bfloat16')
+    return v.scalar ? new StreamedArray(v.dtype, v.shape, v.itemSize, () => v.slices()) : v;
+  return new StreamedArray('float32', v.shape, 4, async function* () {
+    for await (const slice of v.slices()) {
+      const aligned = slice.byteOffset % 2 ? slice.slice() : slice;
+      const bits = new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 2);
+      const wide = bfloat16ToFloat32(bits);
+      yield new Uint8Array(wide.buffer, wide.byteOffset, wide.byteLength);
+    }
+  });
 }

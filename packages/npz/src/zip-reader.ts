@@ -3,7 +3,7 @@
  * directory tell where each member is, so listing reads only those and the members' headers.
  */
 import { type ByteSource, type Limits, StatekitError } from '@statekit/core';
-import { crc32, inflateRaw, inflateRawPrefix } from '@statekit/core/zlib';
+import { crc32, inflateRaw, inflateRawChunks, inflateRawPrefix } from '@statekit/core/zlib';
 
 /** One member, as the central directory describes it. */
 export interface ZipMember {
@@ -260,10 +260,53 @@ export async function readMember(
   return content;
 }
 
+/** Bytes of a member read from the file per piece when it is read in pieces. */
+const PIECE_BYTES = 1 << 20;
+
+/**
+ * A member's content (inflated if deflated) in pieces, for members too large to hold: memory
+ * holds a piece at a time. The CRC-32 is checked, when `verify`, after the last piece; damage
+ * is a `corrupt` error naming the member.
+ */
+export async function* memberChunks(
+  source: ByteSource,
+  member: ZipMember,
+  dataOffset: number,
+  verify: boolean,
+): AsyncGenerator<Uint8Array> {
+  checkMethod(member);
+  if (member.method === 0 && member.compressedSize !== member.size)
+    throw corrupt(`stored member "${member.name}" has two sizes`);
+  async function* raw(): AsyncGenerator<Uint8Array> {
+    for (let at = 0; at < member.compressedSize; at += PIECE_BYTES) {
+      yield await source.read(dataOffset + at, Math.min(PIECE_BYTES, member.compressedSize - at));
+    }
+  }
+  const content = member.method === 8 ? inflateRawChunks(raw(), member.size) : raw();
+  let crc = 0;
+  try {
+    for await (const piece of content) {
+      if (verify) crc = crc32(piece, crc);
+      yield piece;
+    }
+  } catch (error) {
+    const tag = error instanceof StatekitError ? error.tag : 'corrupt';
+    throw new StatekitError(tag, `member "${member.name}": ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  if (verify) checkCrcValue(member, crc);
+}
+
 /** Throws a `corrupt` StatekitError when `content`'s CRC-32 is not the member's. */
 export function checkCrc(member: ZipMember, ...parts: Uint8Array[]): void {
   let crc = 0;
   for (const part of parts) crc = crc32(part, crc);
+  checkCrcValue(member, crc);
+}
+
+/** Throws a `corrupt` StatekitError when `crc` (of the whole content) is not the member's. */
+function checkCrcValue(member: ZipMember, crc: number): void {
   if (crc !== member.crc32) {
     throw new StatekitError(
       'corrupt',

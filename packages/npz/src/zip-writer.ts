@@ -3,9 +3,9 @@
  * held twice), then the central directory. ZIP64 records are written exactly when a size,
  * an offset or the member count needs them, so small archives are plain ZIP.
  */
-import type { ByteSink } from '@statekit/core';
+import { type ByteSink, StatekitError } from '@statekit/core';
 import { concatBytes } from '@statekit/core/codec';
-import { crc32, deflateRaw } from '@statekit/core/zlib';
+import { crc32, deflateRaw, deflateRawChunks } from '@statekit/core/zlib';
 
 const U32_MAX = 0xffffffff;
 const U16_MAX = 0xffff;
@@ -27,6 +27,38 @@ export interface ZipMemberOptions {
   level?: number;
 }
 
+/** A member name as ZIP stores it (UTF-8, flagged when not ASCII). */
+function memberName(name: string): { name: Uint8Array; utf8: boolean } {
+  const encoded = new TextEncoder().encode(name);
+  return { name: encoded, utf8: encoded.byteLength !== name.length };
+}
+
+/** A member's local header; with `zip64`, its sizes are in a ZIP64 extra field. */
+function localHeader(r: CentralRecord, zip64: boolean): Uint8Array {
+  const header = new Uint8Array(30 + r.name.byteLength + (zip64 ? 20 : 0));
+  const v = new DataView(header.buffer);
+  v.setUint32(0, 0x04034b50, true);
+  v.setUint16(4, zip64 ? 45 : 20, true);
+  v.setUint16(6, r.utf8 ? 0x0800 : 0, true);
+  v.setUint16(8, r.method, true);
+  v.setUint16(10, 0, true);
+  v.setUint16(12, DOS_DATE, true);
+  v.setUint32(14, r.crc, true);
+  v.setUint32(18, zip64 ? U32_MAX : r.compressedSize, true);
+  v.setUint32(22, zip64 ? U32_MAX : r.size, true);
+  v.setUint16(26, r.name.byteLength, true);
+  v.setUint16(28, zip64 ? 20 : 0, true);
+  header.set(r.name, 30);
+  if (zip64) {
+    const x = 30 + r.name.byteLength;
+    v.setUint16(x, 0x0001, true);
+    v.setUint16(x + 2, 16, true);
+    v.setBigUint64(x + 4, BigInt(r.size), true);
+    v.setBigUint64(x + 12, BigInt(r.compressedSize), true);
+  }
+  return header;
+}
+
 /** Writes a ZIP archive into a sink. */
 export class ZipWriter {
   private offset = 0;
@@ -45,8 +77,6 @@ export class ZipWriter {
     parts: readonly Uint8Array[],
     options: ZipMemberOptions = {},
   ): Promise<void> {
-    const encodedName = new TextEncoder().encode(name);
-    const utf8 = encodedName.byteLength !== name.length;
     let crc = 0;
     let size = 0;
     for (const part of parts) {
@@ -60,32 +90,57 @@ export class ZipWriter {
       method = 8;
     }
     const compressedSize = data.reduce((n, p) => n + p.byteLength, 0);
-    const zip64 = size >= U32_MAX || compressedSize >= U32_MAX;
-    const header = new Uint8Array(30 + encodedName.byteLength + (zip64 ? 20 : 0));
-    const v = new DataView(header.buffer);
-    v.setUint32(0, 0x04034b50, true);
-    v.setUint16(4, zip64 ? 45 : 20, true);
-    v.setUint16(6, utf8 ? 0x0800 : 0, true);
-    v.setUint16(8, method, true);
-    v.setUint16(10, 0, true);
-    v.setUint16(12, DOS_DATE, true);
-    v.setUint32(14, crc, true);
-    v.setUint32(18, zip64 ? U32_MAX : compressedSize, true);
-    v.setUint32(22, zip64 ? U32_MAX : size, true);
-    v.setUint16(26, encodedName.byteLength, true);
-    v.setUint16(28, zip64 ? 20 : 0, true);
-    header.set(encodedName, 30);
-    if (zip64) {
-      const x = 30 + encodedName.byteLength;
-      v.setUint16(x, 0x0001, true);
-      v.setUint16(x + 2, 16, true);
-      v.setBigUint64(x + 4, BigInt(size), true);
-      v.setBigUint64(x + 12, BigInt(compressedSize), true);
-    }
-    const offset = this.offset;
-    await this.put(header);
+    const member = memberName(name);
+    const record = { ...member, method, crc, compressedSize, size, offset: this.offset };
+    await this.put(localHeader(record, size >= U32_MAX || compressedSize >= U32_MAX));
     for (const part of data) await this.put(part);
-    this.records.push({ name: encodedName, utf8, method, crc, compressedSize, size, offset });
+    this.records.push(record);
+  }
+
+  /**
+   * Adds a member of `size` bytes given in pieces (memory holds one piece): its local header
+   * goes out first with the CRC and sizes left open, and is patched once the data is written,
+   * as Python's zipfile does on a seekable file. Needs a sink that can patch.
+   */
+  async addStream(
+    name: string,
+    pieces: AsyncIterable<Uint8Array>,
+    size: number,
+    options: ZipMemberOptions = {},
+  ): Promise<void> {
+    const patch = this.sink.patch?.bind(this.sink);
+    if (!patch) throw new Error('ZipWriter.addStream needs a sink that can patch');
+    const method = options.level ? 8 : 0;
+    // Deflated sizes are known only afterwards: room for ZIP64 when they may need it (zipfile's rule).
+    const zip64 = method === 0 ? size >= U32_MAX : size * 1.05 >= U32_MAX;
+    const record = {
+      ...memberName(name),
+      method,
+      crc: 0,
+      compressedSize: 0,
+      size: 0,
+      offset: this.offset,
+    };
+    await this.put(localHeader(record, zip64));
+    const start = this.offset;
+    async function* counted(): AsyncGenerator<Uint8Array> {
+      for await (const piece of pieces) {
+        record.crc = crc32(piece, record.crc);
+        record.size += piece.byteLength;
+        yield piece;
+      }
+    }
+    const data = method === 8 ? deflateRawChunks(counted(), options.level) : counted();
+    for await (const piece of data) await this.put(piece);
+    record.compressedSize = this.offset - start;
+    if (record.size !== size) {
+      throw new StatekitError(
+        'corrupt',
+        `member "${name}" was to hold ${size} bytes, got ${record.size}`,
+      );
+    }
+    await patch(record.offset, localHeader(record, zip64));
+    this.records.push(record);
   }
 
   /** Writes the central directory and end records. The sink is left for the caller to close. */
