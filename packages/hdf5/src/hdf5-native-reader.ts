@@ -1,6 +1,19 @@
-import type { ByteSource, Entry, Reader } from '@statekit/core';
-import { guardEntry, KeyIndex } from '@statekit/core/codec';
-import { type DatasetBytes, datasetEntry, datasetInfo, datasetLeaf } from './dataset-value.js';
+import {
+  type ByteSource,
+  type Entry,
+  type Reader,
+  type ReadOptions,
+  SLICE_BYTES,
+  StreamedArray,
+} from '@statekit/core';
+import { checkArrayBytes, guardEntry, KeyIndex, limitsWith } from '@statekit/core/codec';
+import {
+  type DatasetBytes,
+  datasetEntry,
+  datasetInfo,
+  datasetLeaf,
+  resolve,
+} from './dataset-value.js';
 import { viewOf } from './native/bytes.js';
 import { decodeText, type NativeDataset, type NativeFile, vlenBytes } from './native/parse.js';
 
@@ -61,7 +74,12 @@ function sizeOf(d: NativeDataset): number {
  * neighbours (names are listed in name order, but files are written in creation order), as
  * views onto the file's bytes where alignment allows.
  */
-export function nativeReader(source: ByteSource, file: NativeFile): Reader {
+export function nativeReader(
+  source: ByteSource,
+  file: NativeFile,
+  options: ReadOptions = {},
+): Reader {
+  const limits = limitsWith(options.limits);
   const index = new KeyIndex(file.datasets, (d) => d.path.join('.'), source.name);
   const bytesOf = (d: NativeDataset, fetched?: Uint8Array): DatasetBytes => {
     const raw = (): Promise<Uint8Array> | Uint8Array => {
@@ -84,6 +102,21 @@ export function nativeReader(source: ByteSource, file: NativeFile): Reader {
       },
     };
   };
+  /** A contiguous array dataset above `streamAbove`, read from the file in slices. */
+  const streamedDataset = (d: NativeDataset, above?: number): StreamedArray | undefined => {
+    const s = d.storage;
+    if (above === undefined || s.kind !== 'contiguous' || s.size <= above) return undefined;
+    const mapped = resolve(d.meta, d.attrs);
+    if (mapped.kind !== 'array' || mapped.scalarLeaf) return undefined;
+    const { address, size } = s;
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      for (let at = 0; at < size; at += SLICE_BYTES) {
+        yield await source.read(file.base + address + at, Math.min(SLICE_BYTES, size - at));
+      }
+    }
+    const context = { file: source.name, key: d.path.join('.') };
+    return new StreamedArray(mapped.dtype, d.meta.shape ?? [], mapped.itemSize, chunks, context);
+  };
   const guard = <T>(d: NativeDataset, work: () => Promise<T> | T): Promise<T> =>
     guardEntry(work, { file: source.name, key: d.path.join('.'), label: 'HDF5' });
   return {
@@ -104,6 +137,9 @@ export function nativeReader(source: ByteSource, file: NativeFile): Reader {
         const fetched = await prefetch(source, file.base, batch);
         for (const d of batch) {
           yield await guard(d, async (): Promise<Entry> => {
+            const streamed = streamedDataset(d, options.streamAbove);
+            if (streamed) return datasetEntry(d.path, streamed, d.attrs);
+            checkArrayBytes(sizeOf(d), limits.maxArrayBytes);
             const value = await datasetLeaf(d.meta, d.attrs, bytesOf(d, fetched.get(d)));
             return datasetEntry(d.path, value, d.attrs);
           });

@@ -10,12 +10,20 @@ import {
   numberToFloat16Bits,
   type Reader,
   type ReadOptions,
+  SLICE_BYTES,
   StatekitError,
+  StreamedArray,
 } from '@statekit/core';
-import { type Container, KeyIndex, withContext } from '@statekit/core/codec';
+import {
+  type Container,
+  checkArrayBytes,
+  KeyIndex,
+  limitsWith,
+  withContext,
+} from '@statekit/core/codec';
 import type { Attribute, Dataset, Group, File as H5File, Metadata } from 'h5wasm';
 import { platform } from '#h5wasm';
-import { datasetEntry, datasetInfo, datasetLeaf } from './dataset-value.js';
+import { datasetEntry, datasetInfo, datasetLeaf, resolve } from './dataset-value.js';
 import { groupContainer, mapType, numericAttribute } from './h5-types.js';
 import { type H5Lib, isTrap, type LocalFile } from './h5wasm-api.js';
 import { nativeReader } from './hdf5-native-reader.js';
@@ -149,11 +157,30 @@ function readRaw(
   meta: Metadata,
   slabBytes: number,
 ): Uint8Array {
+  const out = new Uint8Array(meta.total_size * meta.size);
+  let at = 0;
+  for (const slab of rawSlabs(lib, file, h5path, meta, slabBytes)) {
+    out.set(slab, at);
+    at += slab.byteLength;
+  }
+  return out;
+}
+
+/**
+ * A dataset's raw bytes in hyperslabs of whole rows along the first axis (at least one row),
+ * each a view of the wasm heap valid until the next one is read: copy what is kept.
+ */
+function* rawSlabs(
+  lib: H5Lib,
+  file: H5File,
+  h5path: string,
+  meta: Metadata,
+  slabBytes: number,
+): Generator<Uint8Array> {
   const { Module } = lib;
   const shape = meta.shape ?? [];
   const total = meta.total_size * meta.size;
-  const out = new Uint8Array(total);
-  if (total === 0) return out;
+  if (total === 0) return;
   const rowBytes = shape.length === 0 ? total : total / Math.max(shape[0]!, 1);
   const rowsPerSlab = shape.length === 0 ? 1 : Math.max(1, Math.floor(slabBytes / rowBytes));
   const rows = shape.length === 0 ? 1 : shape[0]!;
@@ -173,13 +200,11 @@ function readRaw(
         const strides = count.map(() => 1n);
         Module.get_dataset_data(file.file_id, h5path, count, offset, strides, BigInt(ptr));
       }
-      const bytes = n * rowBytes;
-      out.set(Module.HEAPU8.subarray(ptr, ptr + bytes), row * rowBytes);
+      yield Module.HEAPU8.subarray(ptr, ptr + n * rowBytes);
     }
   } finally {
     Module._free(ptr);
   }
-  return out;
 }
 
 function infoOf(node: Node, meta: Metadata | undefined, attrs: Attrs): EntryInfo {
@@ -273,7 +298,7 @@ export async function openHdf5(source: ByteSource, options: ReadOptions = {}): P
       throw new StatekitError('format', 'not an HDF5 file (no signature)', { file: source.name });
     }
     try {
-      return nativeReader(source, await parseHdf5(source, base));
+      return nativeReader(source, await parseHdf5(source, base), options);
     } catch (cause) {
       // What the native reader does not handle goes to h5wasm; what it finds broken is corrupt.
       if (cause instanceof StatekitError) throw withContext(cause, source.name);
@@ -287,6 +312,7 @@ export async function openHdf5(source: ByteSource, options: ReadOptions = {}): P
     }
   }
   const slabBytes = own.slabBytes ?? SLAB_BYTES;
+  const limits = limitsWith(options.limits);
   const { lib, file, local } = await openFile(source);
   /** A StatekitError naming the file and the dataset; h5wasm's own errors become `corrupt`. */
   const failure = (node: Node | undefined, cause: unknown): StatekitError =>
@@ -320,6 +346,33 @@ export async function openHdf5(source: ByteSource, options: ReadOptions = {}): P
     }
     return d;
   };
+  /** An array dataset above `streamAbove`, read in hyperslabs while consumed. */
+  const streamedDataset = (n: Node, meta: Metadata, attrs: Attrs): StreamedArray | undefined => {
+    const above = options.streamAbove;
+    if (above === undefined || meta.total_size * meta.size <= above) return undefined;
+    const mapped = resolve(meta, attrs);
+    if (mapped.kind !== 'array' || mapped.scalarLeaf) return undefined;
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      const slabs = rawSlabs(lib, file, n.h5path, meta, Math.min(slabBytes, SLICE_BYTES));
+      try {
+        for (;;) {
+          let next: IteratorResult<Uint8Array>;
+          lib.guard.takeRefused();
+          try {
+            next = slabs.next();
+          } catch (cause) {
+            throw failure(n, cause);
+          }
+          if (next.done) return;
+          yield next.value.slice();
+        }
+      } finally {
+        slabs.return(undefined); // frees the slab buffer when the consumer stops early
+      }
+    }
+    const context = { file: source.name, key: n.path.join('.') };
+    return new StreamedArray(mapped.dtype, meta.shape ?? [], mapped.itemSize, chunks, context);
+  };
   const index = new KeyIndex(nodes, (n) => n.path.join('.'), source.name);
   let closed = false;
   return {
@@ -340,9 +393,15 @@ export async function openHdf5(source: ByteSource, options: ReadOptions = {}): P
           yield entry(n.path, null, n.nowhere);
           continue;
         }
+        const streamed = streamedDataset(n, meta, attrs);
+        if (streamed) {
+          yield datasetEntry(n.path, streamed, attrs);
+          continue;
+        }
         let value: Leaf;
         lib.guard.takeRefused();
         try {
+          checkArrayBytes(meta.total_size * meta.size, limits.maxArrayBytes);
           value = await datasetLeaf(meta, attrs, {
             raw: () => readRaw(lib, file, n.h5path, meta, slabBytes),
             strings: () => n.dataset!.value as string | string[],

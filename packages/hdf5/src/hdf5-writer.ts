@@ -6,6 +6,7 @@ import {
   isNdArray,
   type NdArray,
   StatekitError,
+  StreamedArray,
   strings,
   type WriteOptions,
 } from '@statekit/core';
@@ -303,7 +304,9 @@ export async function writeHdf5(
       makeGroups(parts, parts.length - 1);
       const name = `/${parts.join('/')}`;
       try {
-        const tag = writeValue(file, name, e.value, own.gzip, own.slabBytes ?? WRITE_SLAB_BYTES);
+        // h5wasm takes whole arrays (within limits.maxArrayBytes); it fills chunks slab by slab.
+        const value = e.value instanceof StreamedArray ? await e.value.load() : e.value;
+        const tag = writeValue(file, name, value, own.gzip, own.slabBytes ?? WRITE_SLAB_BYTES);
         for (const [k, form] of storedAttributes(e.attrs, tag)) writeAttribute(file, name, k, form);
       } catch (cause) {
         if (cause instanceof StatekitError)

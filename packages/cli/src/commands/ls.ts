@@ -1,20 +1,32 @@
 import {
   arraySha256,
   type EntryInfo,
+  elementCount,
   formatShape,
   isDType,
   isNdArray,
   isStatekitError,
   type Leaf,
+  type NdArray,
   openSource,
   type PathPart,
   SparseMatrix,
+  StreamedArray,
 } from '@statekit/core';
 import { withContext } from '@statekit/core/codec';
 import { fileSource } from '@statekit/core/node';
 import { formatSize } from '../format-size.js';
-import { arrayValue, jsonNumber, scalarValue, textArrayValue } from '../json-value.js';
+import {
+  arrayValue,
+  jsonNumber,
+  MAX_VALUE_NODES,
+  scalarValue,
+  textArrayValue,
+} from '../json-value.js';
 import type { Output } from '../output.js';
+
+/** Arrays above this many bytes are hashed slice by slice: memory holds a slice, not the array. */
+const LS_STREAM_ABOVE = 64 << 20;
 
 export interface LsOptions {
   json: boolean;
@@ -68,7 +80,7 @@ async function listFile(
 ): Promise<{ listing: Listing; sizes: number[] }> {
   const source = fileSource(file);
   try {
-    const reader = await openSource(source);
+    const reader = await openSource(source, { streamAbove: LS_STREAM_ABOVE });
     try {
       const infos = await reader.list();
       const needsValue = (i: EntryInfo): boolean =>
@@ -122,12 +134,21 @@ async function render(
   sha256: boolean,
 ): Promise<Pick<JsonEntry, 'sha256' | 'value'> | undefined> {
   if (value instanceof SparseMatrix) return undefined; // no JSON value or digest of its own yet
-  if (!isNdArray(value)) return { value: scalarValue(value) };
+  if (!isNdArray(value) && !(value instanceof StreamedArray)) return { value: scalarValue(value) };
   const text = value.dtype === 'str' || value.dtype === 'bytes';
+  // A large text array is read whole only when its value would be shown.
+  const shown = text && (await textValue(value));
   return {
     ...(sha256 ? { sha256: await arraySha256(value) } : {}),
-    ...(text ? { value: textArrayValue(value) } : {}),
+    ...(text ? { value: shown } : {}),
   };
+}
+
+async function textValue(value: NdArray | StreamedArray): Promise<unknown> {
+  if (isNdArray(value)) return textArrayValue(value);
+  return elementCount(value.shape) > MAX_VALUE_NODES
+    ? undefined
+    : textArrayValue(await value.load());
 }
 
 function printTable(listing: Listing, sizes: number[], withTitle: boolean, out: Output): void {

@@ -16,6 +16,7 @@ import {
   isNdArray,
   type NdArray,
   StatekitError,
+  StreamedArray,
   strings,
 } from '@statekit/core';
 import type { Container } from '@statekit/core/codec';
@@ -56,6 +57,8 @@ interface Stored {
   type: Uint8Array;
   shape: readonly number[];
   data?: Uint8Array;
+  /** Data too large to hold, written slice by slice. */
+  stream?: StreamedArray;
   vlen?: string[];
   tag?: string;
 }
@@ -287,7 +290,21 @@ function bytesOf64(a: Float64Array | BigInt64Array): Uint8Array {
 }
 
 /** How an entry's value is stored; throws `unsupported` for values HDF5 cannot hold here. */
-function storedOf(value: Entry['value']): Stored {
+async function storedOf(value: Entry['value']): Promise<Stored> {
+  if (value instanceof StreamedArray) {
+    // Strings become variable-length ones, which need the whole array.
+    if (value.dtype === 'str') return storedOf(await value.load());
+    if (value.dtype === 'bytes' && value.itemSize === 0)
+      throw new StatekitError('unsupported', 'zero-width bytes arrays have no HDF5 type');
+    const stored = value.dtype === 'bfloat16' ? 'uint16' : value.dtype;
+    const type = encodeDtype(stored, value.dtype === 'bfloat16' ? 2 : value.itemSize);
+    return {
+      type,
+      shape: value.shape,
+      stream: value,
+      ...(value.dtype === 'bfloat16' ? { tag: 'bfloat16' } : {}),
+    };
+  }
   if (isNdArray(value)) {
     const array = value as NdArray;
     const shape = array.shape;
@@ -390,24 +407,27 @@ export async function writeNativeHdf5(
         const what = typeof existing === 'number' ? 'is written twice' : 'is already a group';
         throw new StatekitError('unsupported', `${path.join('/')} ${what}`);
       }
-      const stored = storedOf(e.value);
+      const stored = await storedOf(e.value);
       const attributes = await attributeMessages(e.attrs, heaps, stored.tag);
-      const data = stored.vlen ? await vlenElements(stored.vlen, heaps) : stored.data!;
+      const data = stored.vlen ? await vlenElements(stored.vlen, heaps) : stored.data;
+      const dataLength = stored.stream ? stored.stream.byteLength : data!.byteLength;
       await file.align(8);
       const headerAt = file.position;
       const messages = (address: number): Message[] => [
         { type: MSG_DATASPACE, flags: 0, body: dataspace(stored.shape) },
         { type: MSG_DATATYPE, flags: 1, body: stored.type },
         { type: MSG_FILL, flags: 1, body: FILL },
-        { type: MSG_LAYOUT, flags: 0, body: layout(address, data.byteLength) },
+        { type: MSG_LAYOUT, flags: 0, body: layout(address, dataLength) },
         ...attributes,
       ];
       const headerBytes = objectHeader(messages(0)).byteLength;
-      const dataAt = data.byteLength > 0 ? align(headerAt + headerBytes, 8) : UNDEF;
+      const dataAt = dataLength > 0 ? align(headerAt + headerBytes, 8) : UNDEF;
       await file.write(objectHeader(messages(dataAt)));
-      if (data.byteLength > 0) {
+      if (dataLength > 0) {
         await file.align(8);
-        await file.write(data);
+        if (stored.stream)
+          for await (const slice of stored.stream.slices()) await file.write(slice);
+        else await file.write(data!);
       }
       group.children.set(name, headerAt);
     } catch (cause) {
