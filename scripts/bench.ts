@@ -124,10 +124,14 @@ function peakLoadMemory(file: string): number {
   const probe = path.join(HERE, '.bench-probe.ts');
   fs.writeFileSync(probe, script);
   try {
-    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', probe], {
-      encoding: 'utf8',
-      cwd: path.dirname(HERE),
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['--conditions=statekit-source', '--expose-gc', '--import', 'tsx', probe],
+      {
+        encoding: 'utf8',
+        cwd: path.dirname(HERE),
+      },
+    );
     if (r.status !== 0) throw new Error(r.stderr);
     return JSON.parse(r.stdout.trim().split('\n').at(-1)!).grew;
   } finally {

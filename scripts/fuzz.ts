@@ -125,9 +125,13 @@ class Worker {
   private stderr = '';
 
   constructor() {
-    this.child = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'fuzz-worker.ts')], {
-      cwd: path.dirname(HERE),
-    });
+    this.child = spawn(
+      process.execPath,
+      ['--conditions=statekit-source', '--import', 'tsx', path.join(HERE, 'fuzz-worker.ts')],
+      {
+        cwd: path.dirname(HERE),
+      },
+    );
     this.child.stderr.on('data', (d: Buffer) => {
       this.stderr += d.toString();
     });

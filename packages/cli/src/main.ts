@@ -7,4 +7,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+// Under `pnpm statekit` the script runs in the repository root; paths are the caller's.
+if (process.env.npm_lifecycle_event === 'statekit' && process.env.INIT_CWD) {
+  process.chdir(process.env.INIT_CWD);
+}
+
 process.exitCode = await run(process.argv.slice(2));

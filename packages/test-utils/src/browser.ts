@@ -33,6 +33,8 @@ export async function runInChromium<T>(entry: string, input: Uint8Array): Promis
     write: false,
     format: 'esm',
     platform: 'browser',
+    // Workspace packages from their TypeScript sources, as the tests import them.
+    conditions: ['statekit-source'],
     target: 'es2022',
     logLevel: 'silent',
   });
