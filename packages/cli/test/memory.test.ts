@@ -22,7 +22,7 @@ const dir = tempDir();
 const REPORT = path.join(dir, 'report-rss.mjs');
 fs.writeFileSync(
   REPORT,
-  "process.on('exit', () => process.stderr.write(`maxrss ${process.resourceUsage().maxRSS}\\n`));\n",
+  "process.on('exit', () => process.stderr.write('maxrss ' + process.resourceUsage().maxRSS + '\\n'));\n",
 );
 
 /** Runs the built CLI from outside the repository; its stdout and peak RSS in KiB. */
