@@ -130,8 +130,37 @@ describe('usage', () => {
     expect((await cli('frobnicate')).stderr[0]).toMatch(/^statekit: unknown command "frobnicate"/);
     const r = await cli('ls', '--bogus', 'x');
     expect(r.code).toBe(2);
-    expect(r.stderr[0]).toMatch(/^statekit: Unknown option '--bogus'/);
+    expect(r.stderr[0]).toMatch(
+      /^statekit: unknown option --bogus for ls \(valid: --json, --sha256, --help\)\n/,
+    );
     expect((await cli('diff', 'a', 'b', '--rtol', '-1')).code).toBe(2);
+    expect((await cli()).code).toBe(2);
+  });
+  test('--version, help, CMD --help and -h print to stdout and exit 0', async () => {
+    const pkg = JSON.parse(
+      fs.readFileSync(path.join(import.meta.dirname, '../package.json'), 'utf8'),
+    ) as { version: string };
+    expect(await cli('--version')).toEqual({
+      code: 0,
+      stdout: [`statekit ${pkg.version}`],
+      stderr: [],
+    });
+    for (const args of [['help'], ['ls', '--help'], ['convert', '-h'], ['diff', 'a', '--help']]) {
+      const r = await cli(...args);
+      expect([r.code, r.stderr], args.join(' ')).toEqual([0, []]);
+      expect(r.stdout[0]).toContain('--rtol and --atol default to 0');
+    }
+  });
+  test('diff exits 2 when a file cannot be read (1 is for differences)', async () => {
+    const r = await cli('diff', '/nonexistent/a.npz', path.join(NPZ, 'str.npy'));
+    expect(r.code).toBe(2);
+    expect(r.stderr[0]).toBe('statekit: /nonexistent/a.npz: cannot open: no such file');
+  });
+  test('--format takes the alias h5 for hdf5', async () => {
+    const out = path.join(tempDir(), 'x.out');
+    const r = await cli('convert', path.join(NPZ, 'str.npy'), out, '--format', 'h5');
+    expect(r.stdout[0]).toMatch(/\(hdf5\): 1 entries/);
+    expect(r.code).toBe(0);
   });
   test('ls prints a table by default', async () => {
     const r = await cli('ls', path.join(NPZ, 'str.npy'));

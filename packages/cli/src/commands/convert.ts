@@ -28,7 +28,7 @@ export async function convert(
 ): Promise<number> {
   const bar = progressBar(`converting ${input}`);
   try {
-    const to = options.format ?? codecForExtension(output)?.name;
+    const to = formatName(options.format) ?? codecForExtension(output)?.name;
     if (!to)
       throw new StatekitError(
         'format',
@@ -66,4 +66,14 @@ export async function convert(
     if (!isStatekitError(error)) out.stderr(String((error as Error).stack));
     return 1;
   }
+}
+
+/** Other names people give formats (the extension without its dot). */
+const FORMAT_ALIASES: Record<string, string> = { h5: 'hdf5', hdf: 'hdf5', he5: 'hdf5' };
+
+/** A --format value as a codec name: aliases resolved, case ignored. */
+function formatName(format: string | undefined): string | undefined {
+  if (format === undefined) return undefined;
+  const name = format.toLowerCase().replace(/^\./, '');
+  return FORMAT_ALIASES[name] ?? name;
 }

@@ -2,7 +2,7 @@ import { diff as diffStates, isStatekitError } from '@statekit/core';
 import { fileSource } from '@statekit/core/node';
 import type { Output } from '../output.js';
 
-/** Compares two files; returns 0 when equal, 1 when they differ or cannot be read. */
+/** Compares two files; returns 0 when equal, 1 when they differ, 2 when one cannot be read (as diff(1)). */
 export async function diff(
   a: string,
   b: string,
@@ -27,6 +27,6 @@ export async function diff(
   } catch (error) {
     out.stderr(`statekit: ${error instanceof Error ? error.message : String(error)}`);
     if (!isStatekitError(error)) out.stderr(String((error as Error).stack));
-    return 1;
+    return 2;
   }
 }
