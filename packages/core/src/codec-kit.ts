@@ -36,6 +36,6 @@ export { checkOptions, READ_OPTIONS, WRITE_OPTIONS } from './options.js';
 export { pyList, pyStr } from './python-repr.js';
 export { extensionOf, getCodec, pickCodec, SNIFF_BYTES } from './registry.js';
 export { sha256Hex, toHex } from './sha256.js';
-export { wholeSlices } from './streamed-array.js';
+export { sourceSlices, wholeSlices } from './streamed-array.js';
 export { collectSlots, type Slot } from './target.js';
 export { checkLossless, planOf, writeChecked, writeEntries } from './write-checked.js';

@@ -12,24 +12,13 @@ export function infoOf(e: Entry): EntryInfo {
     ...(e.attrs === undefined ? {} : { attrs: e.attrs }),
     ...(e.hints === undefined ? {} : { hints: e.hints }),
   };
-  if (isNdArray(v)) {
+  if (isNdArray(v) || v instanceof StreamedArray) {
     return {
       ...base,
       kind: 'array',
       dtype: v.dtype,
       shape: v.shape,
-      byteLength: bytesOf(v).byteLength,
-      ...(v.scalar ? { numpyScalar: true } : {}),
-    };
-  }
-  if (v instanceof StreamedArray) {
-    const { dtype, shape, byteLength } = v;
-    return {
-      ...base,
-      kind: 'array',
-      dtype,
-      shape,
-      byteLength,
+      byteLength: isNdArray(v) ? bytesOf(v).byteLength : v.byteLength,
       ...(v.scalar ? { numpyScalar: true } : {}),
     };
   }

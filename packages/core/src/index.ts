@@ -110,6 +110,6 @@ export {
   type TreeNode,
   unflatten,
 } from './state-dict.js';
-export { isStreamedArray, SLICE_BYTES, StreamedArray } from './streamed-array.js';
+export { SLICE_BYTES, StreamedArray } from './streamed-array.js';
 export type { Target } from './target.js';
 export { TrainVar, Variable } from './variable.js';

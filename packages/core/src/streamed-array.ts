@@ -1,3 +1,4 @@
+import type { ByteSource } from './byte-source.js';
 import type { DType } from './dtype.js';
 import { StatekitError, withContext } from './errors.js';
 import { checkArrayBytes, DEFAULT_LIMITS } from './limits.js';
@@ -124,7 +125,14 @@ export async function* wholeSlices(
   if (filled > 0) yield buffer.subarray(0, filled);
 }
 
-/** True for a {@link StreamedArray}. */
-export function isStreamedArray(value: unknown): value is StreamedArray {
-  return value instanceof StreamedArray;
+/** Bytes [offset, offset + length) of `source`, read in pieces of at most `pieceBytes`. */
+export async function* sourceSlices(
+  source: ByteSource,
+  offset: number,
+  length: number,
+  pieceBytes = SLICE_BYTES,
+): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < length; at += pieceBytes) {
+    yield await source.read(offset + at, Math.min(pieceBytes, length - at));
+  }
 }

@@ -3,10 +3,15 @@ import {
   type Entry,
   type Reader,
   type ReadOptions,
-  SLICE_BYTES,
   StreamedArray,
 } from '@statekit/core';
-import { checkArrayBytes, guardEntry, KeyIndex, limitsWith } from '@statekit/core/codec';
+import {
+  checkArrayBytes,
+  guardEntry,
+  KeyIndex,
+  limitsWith,
+  sourceSlices,
+} from '@statekit/core/codec';
 import {
   type DatasetBytes,
   datasetEntry,
@@ -108,12 +113,7 @@ export function nativeReader(
     if (above === undefined || s.kind !== 'contiguous' || s.size <= above) return undefined;
     const mapped = resolve(d.meta, d.attrs);
     if (mapped.kind !== 'array' || mapped.scalarLeaf) return undefined;
-    const { address, size } = s;
-    async function* chunks(): AsyncGenerator<Uint8Array> {
-      for (let at = 0; at < size; at += SLICE_BYTES) {
-        yield await source.read(file.base + address + at, Math.min(SLICE_BYTES, size - at));
-      }
-    }
+    const chunks = () => sourceSlices(source, file.base + s.address, s.size);
     const context = { file: source.name, key: d.path.join('.') };
     return new StreamedArray(mapped.dtype, d.meta.shape ?? [], mapped.itemSize, chunks, context);
   };

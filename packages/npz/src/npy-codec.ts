@@ -7,7 +7,6 @@ import {
   entry,
   type Reader,
   type ReadOptions,
-  SLICE_BYTES,
   StatekitError,
   StreamedArray,
   type WriteOptions,
@@ -16,6 +15,7 @@ import {
   bytesOf,
   checkArrayBytes,
   limitsWith,
+  sourceSlices,
   type WritePlan,
   withContext,
 } from '@statekit/core/codec';
@@ -26,13 +26,6 @@ import { npyContainerLossiness, npyLossiness, toStorableArray } from './to-array
 export function npyKey(name: string): string {
   const base = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
   return base.toLowerCase().endsWith('.npy') ? base.slice(0, -4) : base;
-}
-
-/** A source's bytes from `start` to its end, in slices. */
-async function* sourceChunks(source: ByteSource, start: number): AsyncGenerator<Uint8Array> {
-  for (let at = start; at < source.size; at += SLICE_BYTES) {
-    yield await source.read(at, Math.min(SLICE_BYTES, source.size - at));
-  }
 }
 
 async function openNpy(source: ByteSource, options: ReadOptions = {}): Promise<Reader> {
@@ -73,7 +66,8 @@ async function openNpy(source: ByteSource, options: ReadOptions = {}): Promise<R
       if (keys && keys.length === 0) return;
       const { streamAbove } = options;
       if (streamAbove !== undefined && header.dataLength > streamAbove) {
-        const content = () => sourceChunks(source, header.headerLength);
+        const content = () =>
+          sourceSlices(source, header.headerLength, source.size - header.headerLength);
         const streamed = streamedNpyData(header, content, { file: source.name, key });
         if (streamed) {
           yield entry([key], streamed);

@@ -96,14 +96,13 @@ async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<R
     return at;
   };
 
+  /** A member's NPY header (inflating only its start), or undefined when it is not NPY. */
+  const memberHeader = (m: ZipMember, start: number) =>
+    readNpyHeaderFrom((n) => readMemberPrefix(source, m, start, n), m.size, limits);
+
   const describe = async (m: ZipMember): Promise<EntryInfo> => {
     const key = keyOfMember(m.name);
-    const start = await dataOffset(m);
-    const npy = await readNpyHeaderFrom(
-      (n) => readMemberPrefix(source, m, start, n),
-      m.size,
-      limits,
-    );
+    const npy = await memberHeader(m, await dataOffset(m));
     if (!npy)
       return { key, path: [key], kind: 'scalar', dtype: 'bytes', shape: [], byteLength: m.size };
     const { header } = npy;
@@ -152,8 +151,7 @@ async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<R
 
   /** A large member's array in slices (undefined when it cannot stream: not NPY, Fortran). */
   const streamedMember = async (m: ZipMember, start: number) => {
-    const prefix = (n: number) => readMemberPrefix(source, m, start, n);
-    const npy = await readNpyHeaderFrom(prefix, m.size, limits);
+    const npy = await memberHeader(m, start);
     if (!npy) return undefined;
     const content = () => memberChunks(source, m, start, verify);
     const data = () => skipBytes(content(), npy.header.headerLength);
@@ -162,8 +160,7 @@ async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<R
 
   /** A member too large to load whole is a `limit` error naming its array's size. */
   const checkMemberBytes = async (m: ZipMember, start: number): Promise<void> => {
-    const prefix = (n: number) => readMemberPrefix(source, m, start, n);
-    const npy = await readNpyHeaderFrom(prefix, m.size, limits);
+    const npy = await memberHeader(m, start);
     // Loading inflates the whole member: its declared size counts, whatever the header says.
     checkArrayBytes(m.size - (npy?.header.headerLength ?? 0), limits.maxArrayBytes);
   };

@@ -3,6 +3,7 @@
  * directory tell where each member is, so listing reads only those and the members' headers.
  */
 import { type ByteSource, type Limits, StatekitError } from '@statekit/core';
+import { sourceSlices } from '@statekit/core/codec';
 import { crc32, inflateRaw, inflateRawChunks, inflateRawPrefix } from '@statekit/core/zlib';
 
 /** One member, as the central directory describes it. */
@@ -277,11 +278,7 @@ export async function* memberChunks(
   checkMethod(member);
   if (member.method === 0 && member.compressedSize !== member.size)
     throw corrupt(`stored member "${member.name}" has two sizes`);
-  async function* raw(): AsyncGenerator<Uint8Array> {
-    for (let at = 0; at < member.compressedSize; at += PIECE_BYTES) {
-      yield await source.read(dataOffset + at, Math.min(PIECE_BYTES, member.compressedSize - at));
-    }
-  }
+  const raw = () => sourceSlices(source, dataOffset, member.compressedSize, PIECE_BYTES);
   const content = member.method === 8 ? inflateRawChunks(raw(), member.size) : raw();
   let crc = 0;
   try {
