@@ -4,6 +4,15 @@
  * error context guards, numpy dtype strings, byte order and memory order, limits, the
  * lossiness check and the container plan. See CONTRIBUTING.md, "adding a codec".
  */
+
+export {
+  aliasEntry,
+  aliasNames,
+  type BrainpyAliasForm,
+  DUPLICATE_KEYS,
+  DUPLICATE_TARGETS,
+  isAliasList,
+} from './brainpy-aliases.js';
 export { checkRange } from './byte-source.js';
 export {
   CONFIDENCE,
@@ -14,6 +23,7 @@ export {
   type Reader,
   type ReadOptions,
   type WriteOptions,
+  type WriteSummary,
 } from './codec.js';
 export { concatBytes } from './concat-bytes.js';
 export {
@@ -28,7 +38,7 @@ export { type EntryContext, guardEntry, withContext } from './errors.js';
 export { yieldToEventLoop } from './event-loop.js';
 export { KeyIndex } from './key-index.js';
 export { checkArrayBytes, type Limits, limitsWith } from './limits.js';
-export { DUPLICATE_KEYS, DUPLICATE_TARGETS, describeLeaf } from './load-states.js';
+export { describeLeaf } from './load-states.js';
 export { fortranToC, swapBytesInPlace } from './memory-order.js';
 export { bytesOf, itemSizeOf, viewAs } from './ndarray.js';
 export { descrOf, type ResolvedDescr, resolveDescr } from './numpy-descr.js';
@@ -38,4 +48,11 @@ export { extensionOf, getCodec, pickCodec, SNIFF_BYTES } from './registry.js';
 export { sha256Hex, toHex } from './sha256.js';
 export { sourceSlices, wholeSlices } from './streamed-array.js';
 export { collectSlots, type Slot } from './target.js';
-export { checkLossless, planOf, writeChecked, writeEntries } from './write-checked.js';
+export {
+  checkLossless,
+  lossesOf,
+  planOf,
+  summarizeLosses,
+  writeChecked,
+  writeEntries,
+} from './write-checked.js';

@@ -1,3 +1,4 @@
+import type { BrainpyAliasForm } from './brainpy-aliases.js';
 import type { ByteSink } from './byte-sink.js';
 import type { ByteSource } from './byte-source.js';
 import type { Container, WritePlan } from './container.js';
@@ -96,6 +97,11 @@ export interface CodecDescriptor {
 /** A loaded codec. */
 export interface Codec {
   readonly name: string;
+  /**
+   * How BrainPy's own files of this format hold its `duplicate_keys` / `duplicate_targets`
+   * alias lists (default `list`); `saveStates` and `convert` write them so.
+   */
+  readonly brainpyAliases?: BrainpyAliasForm;
   open(source: ByteSource, options?: ReadOptions): Promise<Reader>;
   /**
    * Why this format cannot hold an entry like `info` exactly (empty when it can). `write`
@@ -105,13 +111,19 @@ export interface Codec {
   /** The same for a container: its kind, key types, shape, order or attributes. */
   containerLossiness(container: Container): string[];
   /**
-   * Writes entries in `plan.entries`'s order; `plan` says up front what will come. On failure
-   * the sink is aborted by the caller.
+   * Writes entries in `plan.entries`'s order; `plan` says up front what will come. Returns how
+   * many entries it stored (undefined: every one). On failure the sink is aborted by the caller.
    */
   write(
     plan: WritePlan,
     entries: AsyncIterable<Entry> | Iterable<Entry>,
     sink: ByteSink,
     options?: WriteOptions,
-  ): Promise<void>;
+    // biome-ignore lint/suspicious/noConfusingVoidType: a writer may return nothing (every entry stored)
+  ): Promise<WriteSummary | void>;
+}
+
+/** What a writer says it wrote: entries it skipped (as its `lossiness` says) are not counted. */
+export interface WriteSummary {
+  readonly entries: number;
 }

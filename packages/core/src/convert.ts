@@ -1,13 +1,19 @@
+import { aliasEntry, aliasNames, isAliasList } from './brainpy-aliases.js';
 import type { ByteSink } from './byte-sink.js';
 import type { ByteSource } from './byte-source.js';
-import type { Reader, ReadOptions, WriteOptions } from './codec.js';
+import type { Codec, Reader, ReadOptions, WriteOptions } from './codec.js';
 import { type Container, completeContainers, type WritePlan } from './container.js';
 import { type Entry, type EntryInfo, keyOf, type PathPart } from './entry.js';
-import { withContext } from './errors.js';
+import { infoOf } from './entry-info.js';
+import { StatekitError, withContext } from './errors.js';
 import { openSource } from './open.js';
 import { checkOptions, READ_OPTIONS, WRITE_OPTIONS } from './options.js';
 import { getCodec } from './registry.js';
-import { checkLossless } from './write-checked.js';
+import { StreamedArray } from './streamed-array.js';
+import { checkLossless, type LossProblem } from './write-checked.js';
+
+/** Renames a stored path on the way (`brainpyLegacyKey`, `flattenPath`, `nestSlashes`). */
+export type Rename = (path: readonly PathPart[]) => readonly PathPart[];
 
 export interface ConvertOptions {
   /** Input format (default: detect). */
@@ -18,12 +24,18 @@ export interface ConvertOptions {
   read?: ReadOptions;
   /** Options for writing the output (`allowLossy`, `{ npz: { compress } }`, ...). */
   write?: WriteOptions;
+  /** Convert only these keys (as listed; a key the input lacks is a `format` error). */
+  keys?: readonly string[];
   /**
    * Renames entries on the way (e.g. {@link brainpyLegacyKey}); `path` is as stored. The
-   * input's containers are then rebuilt from the new paths (the root keeps its attributes).
+   * input's containers are then rebuilt from the new paths (the root keeps its attributes);
+   * containers whose attributes or kind that loses are refused unless `allowLossy`.
    */
-  rename?: (path: readonly PathPart[]) => readonly PathPart[];
-  /** Called after each entry with the array bytes done and the total. */
+  rename?: Rename;
+  /**
+   * Called as array bytes are converted (by slices for arrays read in slices), with the bytes
+   * done and the total.
+   */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -33,21 +45,24 @@ export interface ConvertOptions {
  */
 export const CONVERT_STREAM_ABOVE = 64 << 20;
 
-const CONVERT_OPTIONS = ['from', 'to', 'read', 'write', 'rename', 'onProgress'];
+const CONVERT_OPTIONS = ['from', 'to', 'read', 'write', 'keys', 'rename', 'onProgress'];
 
 /** Counts of a finished conversion. */
 export interface ConvertResult {
+  /** Entries the output holds (entries the writer skips, as its lossiness says, not counted). */
   entries: number;
+  /** Bytes of array data converted. */
   bytes: number;
 }
 
 /**
  * Converts `source` to the format `options.to`, key by key (one entry in memory at a time
  * when the writer streams, and arrays above {@link CONVERT_STREAM_ABOVE} a slice at a time
- * where reader and writer can), containers (groups, dicts, lists...) included. Refuses, before
- * writing anything, entries and containers the target format cannot hold exactly unless
- * `write.allowLossy` (a `mismatch` StatekitError naming each key and why). The sink is
- * committed on success and aborted on failure.
+ * where reader and writer can), containers (groups, dicts, lists...) included. BrainPy's
+ * `duplicate_keys` / `duplicate_targets` lists are written in the target format's own BrainPy
+ * form. Refuses, before writing anything, entries and containers the target format cannot
+ * hold exactly unless `write.allowLossy` (a {@link LossyConversionError} naming each key and
+ * why). The sink is committed on success and aborted on failure.
  */
 export async function convert(
   source: ByteSource,
@@ -64,27 +79,32 @@ export async function convert(
   });
   try {
     const codec = await getCodec(options.to, sink.name);
-    const plan = await planFor(reader, options.rename);
-    checkLossless(codec, plan, options.write?.allowLossy, sink.name);
+    const { plan, dropped, replaced, selected } = await planFor(reader, codec, options);
+    checkLossless(codec, plan, options.write?.allowLossy, sink.name, dropped);
     const total = plan.entries.reduce((n, i) => n + i.byteLength, 0);
-    const result = { entries: 0, bytes: 0 };
-    const rename = options.rename;
-    async function* counted(): AsyncIterable<Entry> {
-      for await (const e of reader.read()) {
-        yield rename ? { ...e, ...renamed(e.path, rename) } : e;
-        result.entries++;
-        result.bytes += plan.entries[result.entries - 1]?.byteLength ?? 0;
-        options.onProgress?.(result.bytes, total);
+    let done = 0;
+    const progress = (bytes: number): void => {
+      done += bytes;
+      options.onProgress?.(done, total);
+    };
+    let yielded = 0;
+    async function* entries(): AsyncIterable<Entry> {
+      for await (const e of reader.read(selected)) {
+        const info = plan.entries[yielded++]!;
+        const value = replaced.get(e.key) ?? e.value;
+        yield { ...e, key: info.key, path: info.path, value: counted(value, progress) };
+        if (!(value instanceof StreamedArray)) progress(info.byteLength);
       }
     }
+    let written: number;
     try {
-      await codec.write(plan, counted(), sink, options.write);
+      written = (await codec.write(plan, entries(), sink, options.write))?.entries ?? yielded;
       await sink.close();
     } catch (error) {
       // Reader errors already name the source; anything else is about the output.
       throw withContext(error, sink.name);
     }
-    return result;
+    return { entries: written, bytes: done };
   } catch (error) {
     await sink.abort();
     throw withContext(error, source.name);
@@ -93,20 +113,113 @@ export async function convert(
   }
 }
 
-/** What the writer is told: the (renamed) entry infos and the input's containers. */
-async function planFor(reader: Reader, rename: ConvertOptions['rename']): Promise<WritePlan> {
+/**
+ * What the writer is told: the entry infos (selected, renamed, alias lists in the target's
+ * form) and the containers; the containers a rename drops with attributes or a kind of their
+ * own (reported as losses); and the alias lists' new values by key.
+ */
+async function planFor(
+  reader: Reader,
+  codec: Codec,
+  { keys, rename }: ConvertOptions,
+): Promise<{
+  plan: WritePlan;
+  dropped: LossProblem[];
+  replaced: Map<string, Entry['value']>;
+  selected: readonly string[] | undefined;
+}> {
   const listed = await reader.list();
+  const wanted = keys && new Set(keys);
+  const chosen = wanted ? listed.filter((i) => wanted.has(i.key)) : listed;
+  const known = new Set(listed.map((i) => i.key));
+  const missing = keys?.find((k) => !known.has(k));
+  if (missing !== undefined)
+    throw new StatekitError('format', 'no such key in the file', { key: missing });
+  const selected = wanted && [...wanted];
+  const replaced = await aliasLists(reader, chosen, codec);
+  let entries: EntryInfo[] = chosen.map((i) => {
+    const value = replaced.get(i.key);
+    return value === undefined ? i : { ...infoOf({ ...i, value }), attrs: i.attrs };
+  });
   const given: Container[] = (await reader.containers?.()) ?? [];
-  if (!rename) return { entries: listed, containers: completeContainers(listed, given) };
-  const entries: EntryInfo[] = listed.map((i) => ({ ...i, ...renamed(i.path, rename) }));
+  if (!rename) {
+    const containers = completeContainers(entries, wanted ? pruned(given, entries) : given);
+    return { plan: { entries, containers }, dropped: [], replaced, selected };
+  }
+  entries = entries.map((i) => ({ ...i, ...renamed(i.path, rename) }));
   const root = given.find((c) => c.path.length === 0);
   const kept = root ? [{ ...root, children: [] }] : [];
-  return { entries, containers: completeContainers(entries, kept) };
+  const dropped = given.flatMap((c) => (c.path.length === 0 ? [] : renameLosses(c)));
+  const plan = { entries, containers: completeContainers(entries, kept) };
+  return { plan, dropped, replaced, selected };
+}
+
+/**
+ * The containers on the way to `entries` (a selection of keys), each listing only the children
+ * that lead to them, in their stored order.
+ */
+function pruned(given: readonly Container[], entries: readonly EntryInfo[]): Container[] {
+  const id = (path: readonly PathPart[]): string => JSON.stringify(path);
+  const reached = new Set<string>();
+  for (const e of entries)
+    for (let i = 0; i <= e.path.length; i++) reached.add(id(e.path.slice(0, i)));
+  return given
+    .filter((c) => reached.has(id(c.path)))
+    .map((c) => ({ ...c, children: c.children.filter((ch) => reached.has(id([...c.path, ch]))) }));
+}
+
+/** What renaming (which rebuilds the containers from the new paths) loses of container `c`. */
+function renameLosses(c: Container): LossProblem[] {
+  const where = keyOf(c.path);
+  const out: LossProblem[] = [];
+  const attrs = Object.keys(c.attrs ?? {});
+  if (attrs.length > 0)
+    out.push({ where, why: `renaming drops the ${c.kind}'s attributes (${attrs.join(', ')})` });
+  if (c.kind !== 'group' && c.kind !== 'dict')
+    out.push({ where, why: `renaming drops that it was a ${c.kind}` });
+  if (c.children.length === 0) out.push({ where, why: `renaming drops the empty ${c.kind}` });
+  return out;
+}
+
+/**
+ * BrainPy's alias lists among `infos`, re-made in `codec`'s BrainPy form (h5 joins the names
+ * with `+`, npz stores a `<U` array), so the output loads in BrainPy as the input did.
+ */
+async function aliasLists(
+  reader: Reader,
+  infos: readonly EntryInfo[],
+  codec: Codec,
+): Promise<Map<string, Entry['value']>> {
+  const lists = infos.filter((i) => isAliasList(i.path) && i.dtype === 'str');
+  const out = new Map<string, Entry['value']>();
+  if (lists.length < 2) return out; // BrainPy writes both lists or neither
+  for await (const e of reader.read(lists.map((i) => i.key))) {
+    const form = codec.brainpyAliases ?? 'list';
+    out.set(e.key, aliasEntry(e.key, aliasNames(e.value), form).value);
+  }
+  return out;
+}
+
+/** `value`, reporting its bytes to `progress` slice by slice when it is read in slices. */
+function counted(value: Entry['value'], progress: (bytes: number) => void): Entry['value'] {
+  if (!(value instanceof StreamedArray)) return value;
+  return new StreamedArray(
+    value.dtype,
+    value.shape,
+    value.itemSize,
+    async function* () {
+      for await (const slice of value.slices()) {
+        yield slice;
+        progress(slice.byteLength);
+      }
+    },
+    { scalar: value.scalar },
+  );
 }
 
 function renamed(
   path: readonly PathPart[],
-  rename: (path: readonly PathPart[]) => readonly PathPart[],
+  rename: Rename,
 ): { key: string; path: readonly PathPart[] } {
   const next = rename(path);
   return { key: keyOf(next), path: next };
@@ -121,4 +234,14 @@ export function brainpyLegacyKey(path: readonly PathPart[]): readonly PathPart[]
   return path.length === 1 && typeof only === 'string' && only.includes('--')
     ? [only.replaceAll('--', '.')]
     : path;
+}
+
+/** Groups to dotted names (`["E", "V"]` -> `["E.V"]`): BrainPy's flat layout. */
+export function flattenPath(path: readonly PathPart[]): readonly PathPart[] {
+  return path.length > 1 ? [keyOf(path)] : path;
+}
+
+/** Names with `/` to nested paths (`["layer/0/w"]` -> `["layer", "0", "w"]`), as h5py does. */
+export function nestSlashes(path: readonly PathPart[]): readonly PathPart[] {
+  return path.flatMap((p) => (typeof p === 'string' && p.includes('/') ? p.split('/') : [p]));
 }

@@ -1,4 +1,7 @@
+import { aliasNames, isAliasList } from './brainpy-aliases.js';
 import type { ByteSource } from './byte-source.js';
+import type { Rename } from './convert.js';
+import { type EntryInfo, keyOf, type PathPart } from './entry.js';
 import { StatekitError } from './errors.js';
 import { bfloat16BitsToNumber, float16BitsToNumber } from './half.js';
 import { type Leaf, leafKind, SparseMatrix } from './leaf.js';
@@ -12,19 +15,35 @@ export interface DiffOptions {
   rtol?: number;
   /** Absolute tolerance for float and complex values (default 0: exact). */
   atol?: number;
+  /** Renames both files' paths before they are matched (e.g. {@link brainpyLegacyKey}). */
+  rename?: Rename;
+  /** Called after each compared entry with the bytes of A's arrays compared and their total. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** One difference between two files. */
 export interface Difference {
+  /** The key, or the `/`-joined path where two entries of a file share the key. */
   key: string;
   kind: 'only-in-a' | 'only-in-b' | 'type' | 'value';
   detail: string;
 }
 
+/** An entry of one side: its stored key (to read it by), its matching name and path. */
+interface Side {
+  readonly stored: string;
+  readonly path: readonly PathPart[];
+  readonly name: string;
+}
+
 /**
  * Compares two files of any registered formats key by key: which keys each has, dtypes and
- * shapes, and values (NaN equals NaN; floats within `atol + rtol * |b|`). Returns the
- * differences, empty when the files hold the same states.
+ * shapes, and values (NaN equals NaN; floats within `atol + rtol * |b|`). Entries are matched
+ * by key; where a file has two entries of one key (HDF5's root dataset `E.V` and group dataset
+ * `E/V`), by path, named `E/V`. A `.npy` file's one array is keyed by the file's name, so two
+ * one-array files of which one is `.npy` compare their arrays whatever the names. BrainPy's
+ * alias lists compare by the names they hold, in either form. Returns the differences, empty
+ * when the files hold the same states.
  */
 export async function diff(
   a: ByteSource,
@@ -35,23 +54,42 @@ export async function diff(
   try {
     const rb = await openSource(b);
     try {
-      const la = await ra.list();
-      const lb = new Set((await rb.list()).map((i) => i.key));
-      const keysA = new Set(la.map((i) => i.key));
+      const [la, lb] = [await ra.list(), await rb.list()];
+      const anonymous =
+        (ra.format === 'npy' || rb.format === 'npy') && la.length === 1 && lb.length === 1;
+      const sa = sides(la, undefined, options.rename);
+      const sb = sides(lb, anonymous ? () => la[0]!.path : undefined, options.rename);
+      const byName = new Map(sb.map((s) => [s.name, s]));
+      const names = new Set(sa.map((s) => s.name));
       const out: Difference[] = [];
-      for (const i of la)
-        if (!lb.has(i.key))
-          out.push({ key: i.key, kind: 'only-in-a', detail: `only in ${a.name}` });
-      for (const k of lb)
-        if (!keysA.has(k)) out.push({ key: k, kind: 'only-in-b', detail: `only in ${b.name}` });
-      const common = la.filter((i) => lb.has(i.key)).map((i) => i.key);
+      for (const s of sa)
+        if (!byName.has(s.name))
+          out.push({ key: s.name, kind: 'only-in-a', detail: `only in ${a.name}` });
+      for (const s of sb)
+        if (!names.has(s.name))
+          out.push({ key: s.name, kind: 'only-in-b', detail: `only in ${b.name}` });
+      const common = new Map(
+        sa.filter((s) => byName.has(s.name)).map((s) => [entryId(s.stored, s.path), s]),
+      );
+      const wanted = new Set([...common.values()].map((s) => s.stored));
+      const sizes = new Map(la.map((i) => [entryId(i.key, i.path), i.byteLength]));
+      const total = [...common.keys()].reduce((n, id) => n + (sizes.get(id) ?? 0), 0);
+      let done = 0;
       // A streams in its file order; B is read key by key through its reader's index
       // (Reader.read's contract), so the whole comparison is linear in the number of keys.
-      for await (const e of ra.read(common)) {
-        for await (const f of rb.read([e.key])) {
-          const d = compareLeaves(e.value, f.value, options);
-          if (d) out.push({ key: e.key, ...d });
+      for await (const e of ra.read([...wanted])) {
+        const mine = common.get(entryId(e.key, e.path));
+        if (!mine) continue; // the other entry of a shared key, only in A
+        const theirs = byName.get(mine.name)!;
+        for await (const f of rb.read([theirs.stored])) {
+          if (!samePath(f.path, theirs.path)) continue; // the other entry of a shared key
+          const d = isAliasList(mine.path)
+            ? compareAliasLists(e.value, f.value)
+            : compareLeaves(e.value, f.value, options);
+          if (d) out.push({ key: mine.name, ...d });
         }
+        done += sizes.get(entryId(e.key, e.path)) ?? 0;
+        options.onProgress?.(done, total);
       }
       return out;
     } finally {
@@ -60,6 +98,38 @@ export async function diff(
   } finally {
     await ra.close();
   }
+}
+
+/**
+ * Each entry's matching name: its (renamed) key, or its `/`-joined path where another entry
+ * of the file has the same key. `pathOf` overrides the stored path (a `.npy` file's array).
+ */
+function sides(infos: readonly EntryInfo[], pathOf?: Rename, rename?: Rename): Side[] {
+  const paths = infos.map((i) => {
+    const p = pathOf ? pathOf(i.path) : i.path;
+    return rename ? rename(p) : p;
+  });
+  const count = new Map<string, number>();
+  for (const p of paths) count.set(keyOf(p), (count.get(keyOf(p)) ?? 0) + 1);
+  return infos.map((i, n) => {
+    const key = keyOf(paths[n]!);
+    return { stored: i.key, path: i.path, name: count.get(key)! > 1 ? paths[n]!.join('/') : key };
+  });
+}
+
+function entryId(key: string, path: readonly PathPart[]): string {
+  return JSON.stringify([key, path]);
+}
+
+function samePath(x: readonly PathPart[], y: readonly PathPart[]): boolean {
+  return x.length === y.length && x.every((p, i) => p === y[i]);
+}
+
+/** BrainPy's alias lists are the same when they name the same keys (h5 `+`-joined, npz `<U`). */
+function compareAliasLists(a: Leaf, b: Leaf): { kind: 'value'; detail: string } | undefined {
+  const [x, y] = [aliasNames(a), aliasNames(b)];
+  if (x.length === y.length && x.every((n, i) => n === y[i])) return undefined;
+  return { kind: 'value', detail: `names ${x.join('+')} vs ${y.join('+')}` };
 }
 
 /** Compares two leaves; undefined when equal within the tolerances. */
@@ -95,10 +165,15 @@ function closeEnough(x: number, y: number, { rtol = 0, atol = 0 }: DiffOptions):
   return Math.abs(x - y) <= atol + rtol * Math.abs(y);
 }
 
-/** Byte equality, four bytes at a time where both views allow it (no BigInt boxing). */
+/** Node's native byte comparison, where there is one (browsers use the loop below). */
+const nodeBuffer = (globalThis as { Buffer?: { compare(a: Uint8Array, b: Uint8Array): number } })
+  .Buffer;
+
+/** Byte equality: Node's `Buffer.compare` (memcmp), else four bytes at a time where aligned. */
 function equalBytes(x: Uint8Array, y: Uint8Array): boolean {
   const n = x.byteLength;
   if (n !== y.byteLength) return false;
+  if (nodeBuffer) return nodeBuffer.compare(x, y) === 0;
   let i = 0;
   if (x.byteOffset % 4 === y.byteOffset % 4) {
     for (; i < n && (x.byteOffset + i) % 4 !== 0; i++) if (x[i] !== y[i]) return false;

@@ -28,6 +28,8 @@ export class StatekitError extends Error {
   readonly tag: ErrorTag;
   readonly file: string | undefined;
   readonly key: string | undefined;
+  /** The message without the file and key in front: what went wrong, to re-wrap with context. */
+  readonly detail: string;
 
   constructor(tag: ErrorTag, message: string, context: ErrorContext = {}) {
     const where = [
@@ -38,6 +40,7 @@ export class StatekitError extends Error {
       .join(', ');
     super(where ? `${where}: ${message}` : message, { cause: context.cause });
     this.tag = tag;
+    this.detail = message;
     this.file = context.file;
     this.key = context.key;
   }
@@ -55,8 +58,7 @@ export function isStatekitError(error: unknown, ...tags: ErrorTag[]): error is S
 export function withContext(error: unknown, file: string | undefined, key?: string): StatekitError {
   if (error instanceof StatekitError) {
     if ((error.file === undefined && file !== undefined) || (error.key === undefined && key)) {
-      const bare = stripContext(error);
-      return new StatekitError(error.tag, bare, {
+      return new StatekitError(error.tag, error.detail, {
         file: error.file ?? file,
         key: error.key ?? key,
         cause: error.cause,
@@ -66,13 +68,6 @@ export function withContext(error: unknown, file: string | undefined, key?: stri
   }
   const message = error instanceof Error ? error.message : String(error);
   return new StatekitError('io', message, { file, key, cause: error });
-}
-
-function stripContext(error: StatekitError): string {
-  // A context-free error's message is the bare message; with context it starts with it.
-  if (error.file === undefined && error.key === undefined) return error.message;
-  const idx = error.message.indexOf(': ');
-  return idx >= 0 ? error.message.slice(idx + 2) : error.message;
 }
 
 /** How {@link guardEntry} names a failure. */

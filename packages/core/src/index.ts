@@ -33,6 +33,9 @@ export {
   type ConvertOptions,
   type ConvertResult,
   convert,
+  flattenPath,
+  nestSlashes,
+  type Rename,
 } from './convert.js';
 export { compareLeaves, type Difference, type DiffOptions, diff } from './diff.js';
 export {
@@ -113,3 +116,4 @@ export {
 export { SLICE_BYTES, StreamedArray } from './streamed-array.js';
 export type { Target } from './target.js';
 export { TrainVar, Variable } from './variable.js';
+export { type LossProblem, LossyConversionError, lossCount } from './write-checked.js';

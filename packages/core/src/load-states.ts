@@ -1,10 +1,11 @@
+import { aliasNames, DUPLICATE_KEYS, DUPLICATE_TARGETS } from './brainpy-aliases.js';
 import type { ByteSource, SourceLike } from './byte-source.js';
 import { toSource } from './byte-source.js';
 import type { ReadOptions } from './codec.js';
 import type { Entry } from './entry.js';
 import { StatekitError, withContext } from './errors.js';
 import { type Leaf, leafKind, SparseMatrix } from './leaf.js';
-import { formatShape, isNdArray, strings } from './ndarray.js';
+import { formatShape, isNdArray } from './ndarray.js';
 import { openSource } from './open.js';
 import { checkOptions, READ_OPTIONS } from './options.js';
 import { pyList } from './python-repr.js';
@@ -59,10 +60,6 @@ export interface LoadStatesResult {
   /** Shape/dtype differences (loaded anyway under 'warn' and 'ignore'). */
   mismatched: Mismatch[];
 }
-
-/** Names BrainPy (2.1.12+) stores alias lists under. */
-export const DUPLICATE_KEYS = 'duplicate_keys';
-export const DUPLICATE_TARGETS = 'duplicate_targets';
 
 /**
  * Loads the states stored in `file` into `target`, mirroring BrainPy's `load_states`:
@@ -173,16 +170,6 @@ async function loadFromSource(
     );
   }
   return { missingKeys, unexpectedKeys, mismatched };
-}
-
-function aliasNames(value: Leaf): string[] {
-  if (typeof value === 'string') return value === '' ? [] : value.split('+');
-  if (value instanceof Uint8Array) return aliasNames(new TextDecoder().decode(value));
-  if (isNdArray(value) && (value.dtype === 'str' || value.dtype === 'bytes')) {
-    const names = strings(value as Parameters<typeof strings>[0]).map((s) => s.trim());
-    return names.length === 1 && names[0]!.includes('+') ? names[0]!.split('+') : names;
-  }
-  return [];
 }
 
 /** Describes a value as `float32 (64,)` or its scalar kind. */

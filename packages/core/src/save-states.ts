@@ -1,9 +1,13 @@
+import {
+  aliasEntry,
+  type BrainpyAliasForm,
+  DUPLICATE_KEYS,
+  DUPLICATE_TARGETS,
+} from './brainpy-aliases.js';
 import type { ByteSink } from './byte-sink.js';
 import type { WriteOptions } from './codec.js';
 import { type Entry, entry } from './entry.js';
 import { withContext } from './errors.js';
-import { DUPLICATE_KEYS, DUPLICATE_TARGETS } from './load-states.js';
-import { strArray } from './ndarray.js';
 import { checkOptions, WRITE_OPTIONS } from './options.js';
 import { getCodec } from './registry.js';
 import { collectSlots, type Target } from './target.js';
@@ -24,9 +28,10 @@ export interface SaveStatesOptions extends WriteOptions {
 
 /**
  * The entries `saveStates` writes for `target`: one per variable (the first path that reaches
- * it), flat keys as BrainPy stores them (`E.V` is one name), then the alias lists if any.
+ * it), flat keys as BrainPy stores them (`E.V` is one name), then the alias lists if any, in
+ * `form` (`saveStates` passes the form BrainPy's files of the chosen format have).
  */
-export function statesOf(target: Target, aliases = true): Entry[] {
+export function statesOf(target: Target, aliases = true, form: BrainpyAliasForm = 'list'): Entry[] {
   const first = new Map<object, string>();
   const out: Entry[] = [];
   const aliasKeys: string[] = [];
@@ -42,8 +47,8 @@ export function statesOf(target: Target, aliases = true): Entry[] {
     }
   }
   if (aliases && aliasKeys.length > 0) {
-    out.push(entry([DUPLICATE_KEYS], strArray(aliasKeys)));
-    out.push(entry([DUPLICATE_TARGETS], strArray(aliasTargets)));
+    out.push(aliasEntry(DUPLICATE_KEYS, aliasKeys, form));
+    out.push(aliasEntry(DUPLICATE_TARGETS, aliasTargets, form));
   }
   return out;
 }
@@ -63,7 +68,7 @@ export async function saveStates(
   try {
     const codec = await getCodec(options.format, sink.name);
     const { format: _, aliases = true, ...writeOptions } = options;
-    await writeChecked(codec, statesOf(target, aliases), sink, writeOptions);
+    await writeChecked(codec, statesOf(target, aliases, codec.brainpyAliases), sink, writeOptions);
   } catch (error) {
     throw withContext(error, sink.name);
   }

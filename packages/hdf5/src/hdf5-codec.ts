@@ -5,6 +5,8 @@ import { hdf5ContainerLossiness, hdf5Lossiness, writeHdf5 } from './hdf5-writer.
 /** The HDF5 codec (h5wasm is loaded on first use). */
 export const hdf5CodecImpl: Codec = {
   name: 'hdf5',
+  // BrainPy's save_as_h5: create_dataset('duplicate_keys', data='+'.join(...)).
+  brainpyAliases: 'joined',
   open: openHdf5,
   lossiness: hdf5Lossiness,
   containerLossiness: hdf5ContainerLossiness,

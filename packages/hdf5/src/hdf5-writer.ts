@@ -10,7 +10,7 @@ import {
   strings,
   type WriteOptions,
 } from '@statekit/core';
-import type { Container, WritePlan } from '@statekit/core/codec';
+import type { Container, WritePlan, WriteSummary } from '@statekit/core/codec';
 import type { File as H5File } from 'h5wasm';
 import { platform } from '#h5wasm';
 import { type AttributeForm, attributeLossiness, storedAttributes } from './attributes.js';
@@ -25,11 +25,17 @@ export const WRITE_SLAB_BYTES = 256 << 20;
 /** Target chunk size of datasets written in slabs. */
 const CHUNK_BYTES = 4 << 20;
 
+/** HDF5 link names cannot hold `/`: a name with one is stored as groups, as h5py does. */
+export const SLASH_MAKES_GROUPS =
+  'a "/" in a name makes groups in HDF5 (as h5py does): the flat name is lost';
+
 /** Why HDF5 (as statekit writes it) cannot hold an entry exactly. */
 export function hdf5Lossiness(info: EntryInfo): string[] {
   const reasons = attributeLossiness(info.attrs);
   if (info.path.some((p) => typeof p === 'number'))
     reasons.push('integer keys are stored as names (HDF5 links are strings)');
+  if (info.path.some((p) => typeof p === 'string' && p.includes('/')))
+    reasons.push(SLASH_MAKES_GROUPS);
   if (info.dtype === 'none') reasons.push('None has no HDF5 dataset here: the entry is skipped');
   if (info.kind === 'sparse') reasons.push('a sparse matrix has no HDF5 form here: skipped');
   if (info.numpyScalar) reasons.push('a numpy scalar is stored as a 0-d (scalar) dataset');
@@ -61,7 +67,8 @@ export function hdf5ContainerLossiness(c: Container): string[] {
 function datasetName(e: Entry, layout: Hdf5WriteOptions['layout']): string[] {
   if (layout === 'flat') return [e.key];
   if (layout === 'groups') return e.key.split('.');
-  return e.path.map(String);
+  // h5py's f['a/b'] = x makes group a and dataset b; names with '/' are stored the same way.
+  return e.path.flatMap((p) => String(p).split('/'));
 }
 
 function deinterleave(data: Float32Array | Float64Array): Map<string, Float32Array | Float64Array> {
@@ -257,7 +264,7 @@ export async function writeHdf5(
   entries: AsyncIterable<Entry> | Iterable<Entry>,
   sink: ByteSink,
   options: WriteOptions = {},
-): Promise<void> {
+): Promise<WriteSummary> {
   const own: Hdf5WriteOptions = options.hdf5 ?? {};
   // What entries' paths do not make on their own, empty groups and group attributes, is made
   // from the plan (where entries keep their paths).
@@ -298,6 +305,7 @@ export async function writeHdf5(
       const group = `/${c.path.join('/')}`;
       for (const [k, form] of storedAttributes(c.attrs)) writeAttribute(file, group, k, form);
     }
+    let written = 0;
     for await (const e of entries) {
       if (skipped(e)) continue;
       const parts = datasetName(e, own.layout);
@@ -308,9 +316,10 @@ export async function writeHdf5(
         const value = e.value instanceof StreamedArray ? await e.value.load() : e.value;
         const tag = writeValue(file, name, value, own.gzip, own.slabBytes ?? WRITE_SLAB_BYTES);
         for (const [k, form] of storedAttributes(e.attrs, tag)) writeAttribute(file, name, k, form);
+        written++;
       } catch (cause) {
         if (cause instanceof StatekitError)
-          throw new StatekitError(cause.tag, cause.message, { file: sink.name, key: e.key, cause });
+          throw new StatekitError(cause.tag, cause.detail, { file: sink.name, key: e.key, cause });
         if (isTrap(cause)) platform.discard(); // the next write gets a fresh h5wasm
         throw new StatekitError(
           'io',
@@ -322,6 +331,7 @@ export async function writeHdf5(
     file.close();
     file = undefined;
     if (sink.path === undefined) await sink.write(target.bytes());
+    return { entries: written };
   } finally {
     file?.close();
     target.cleanup();

@@ -193,10 +193,9 @@ print(json.dumps(out))`,
 
   test("BrainPy's load_by_h5 logic, run in Python over our saveStates output, fills every alias", async () => {
     const V = new Variable(ndarray('float32', [4], Float32Array.of(1, 2, 3, 4)));
-    const model = {
-      LIF0: { V, spike: new Variable(ndarray('bool', [4], Uint8Array.of(0, 1, 0, 1))) },
-      Proj0: { post: { V } },
-    };
+    const spike = new Variable(ndarray('bool', [4], Uint8Array.of(0, 1, 0, 1)));
+    // Two aliases: BrainPy's h5 form is one '+'-joined string, which .item() needs.
+    const model = { LIF0: { V, spike }, Proj0: { post: { V, spike } } };
     const file = path.join(tmp, 'brainpy.h5');
     await saveStates(model, file);
     const printed = python(
@@ -212,7 +211,7 @@ print(dict(zip(dup_keys, dup_targets)))`,
     expect(printed.trim().split('\n')).toEqual([
       'Loading LIF0.V ... [1.0, 2.0, 3.0, 4.0]',
       'Loading LIF0.spike ... [False, True, False, True]',
-      "{'Proj0.post.V': 'LIF0.V'}",
+      "{'Proj0.post.V': 'LIF0.V', 'Proj0.post.spike': 'LIF0.spike'}",
     ]);
   });
 });

@@ -17,6 +17,7 @@ import {
   limitsWith,
   sourceSlices,
   type WritePlan,
+  type WriteSummary,
   withContext,
 } from '@statekit/core/codec';
 import { decodeNpyData, encodeNpyHeader, readNpyHeaderFrom, streamedNpyData } from './npy.js';
@@ -91,7 +92,7 @@ async function writeNpy(
   entries: AsyncIterable<Entry> | Iterable<Entry>,
   sink: ByteSink,
   _options?: WriteOptions,
-): Promise<void> {
+): Promise<WriteSummary> {
   let written = false;
   for await (const e of entries) {
     const array = toStorableArray(e);
@@ -113,6 +114,7 @@ async function writeNpy(
     throw new StatekitError('unsupported', 'nothing to write: a .npy file needs one array', {
       file: sink.name,
     });
+  return { entries: 1 };
 }
 
 /** The .npy codec: one array per file, keyed by the file name. */

@@ -17,6 +17,7 @@ import {
   KeyIndex,
   limitsWith,
   type WritePlan,
+  type WriteSummary,
   withContext,
   yieldToEventLoop,
 } from '@statekit/core/codec';
@@ -206,7 +207,7 @@ async function writeNpz(
   entries: AsyncIterable<Entry> | Iterable<Entry>,
   sink: ByteSink,
   options: WriteOptions = {},
-): Promise<void> {
+): Promise<WriteSummary> {
   const own: NpzWriteOptions = options.npz ?? {};
   const level = own.compress === true ? 6 : own.compress ? own.compress : 0;
   const zip = new ZipWriter(sink);
@@ -228,6 +229,7 @@ async function writeNpz(
     }
   }
   await zip.finish();
+  return { entries: seen.size };
 }
 
 /** The .npz codec. */

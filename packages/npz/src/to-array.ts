@@ -21,11 +21,9 @@ import {
 export function npyLossiness(info: EntryInfo): string[] {
   const reasons: string[] = [];
   if (info.path.length > 1) {
-    reasons.push(
-      `nested path ${JSON.stringify(info.path)} is stored under the flat name "${info.key}"`,
-    );
+    reasons.push('a nested path is stored under its dotted name: the nesting is lost');
   } else if (typeof info.path[0] === 'number') {
-    reasons.push(`the integer key ${info.path[0]} is stored as the name "${info.key}"`);
+    reasons.push('an integer key is stored as a name');
   }
   const attrs = Object.keys(info.attrs ?? {});
   if (attrs.length > 0) {

@@ -267,7 +267,7 @@ describe('saveStates', () => {
     const error = await saveStates(target, file).catch((e) => e);
     expect(isStatekitError(error, 'mismatch')).toBe(true);
     expect(error.message).toBe(
-      `${file}: npz cannot store these entries exactly (allow lossy conversion to proceed):\n` +
+      `${file}: npz cannot store these 2 entries exactly (allow lossy conversion to proceed):\n` +
         '  w: numpy has no bfloat16 without ml_dtypes: stored as float32 (values exact, dtype changes)\n' +
         '  step: an int scalar is stored as a 0-d int64 array',
     );

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import type { ByteSink } from '../byte-sink.js';
 import { StatekitError } from '../errors.js';
+import { fsFailure } from './fs-failure.js';
 
 /** Small writes are gathered into a buffer of this size; large ones go straight to disk. */
 const BUFFER = 4 << 20;
@@ -18,6 +19,23 @@ const HOST = (() => {
   for (const c of os.hostname()) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
   return h.toString(16).padStart(8, '0');
 })();
+
+/** Temporaries of writes under way in this process, for {@link removePendingTemporaries}. */
+const pending = new Set<string>();
+
+/**
+ * Removes the temporaries of every atomic write still under way in this process, at once
+ * (synchronously): for a signal handler, so Ctrl-C or SIGTERM leaves no hidden
+ * `.NAME.tmp-...` file next to the output. The writes themselves then fail if they go on.
+ */
+export function removePendingTemporaries(): void {
+  for (const tmp of pending) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {}
+  }
+  pending.clear();
+}
 
 /** True when process `pid` is running on this host. */
 function alive(pid: number): boolean {
@@ -67,8 +85,7 @@ export function atomicFileSink(path: string, options: FileSinkOptions = {}): Byt
     dir,
     `.${base}.tmp-${HOST}-${process.pid}-${Math.random().toString(36).slice(2)}`,
   );
-  const fail = (what: string, cause: unknown): StatekitError =>
-    new StatekitError('io', `${what}: ${(cause as Error).message}`, { file: path, cause });
+  const fail = (what: string, cause: unknown): StatekitError => fsFailure(what, path, cause);
   if (options.overwrite === false && fs.existsSync(path)) {
     throw new StatekitError('io', 'file exists (overwrite is off)', { file: path });
   }
@@ -76,8 +93,9 @@ export function atomicFileSink(path: string, options: FileSinkOptions = {}): Byt
   try {
     fd = fs.openSync(tmp, 'wx', 0o644);
   } catch (cause) {
-    throw fail('cannot create', cause);
+    throw fsFailure('cannot create', path, cause, 'no such directory');
   }
+  pending.add(tmp);
   const buffer = new Uint8Array(BUFFER);
   let used = 0;
   /** Bytes already on disk (the buffer holds the next `used`). */
@@ -96,6 +114,7 @@ export function atomicFileSink(path: string, options: FileSinkOptions = {}): Byt
     used = 0;
   };
   const discard = (): void => {
+    pending.delete(tmp);
     if (!open) return;
     open = false;
     try {
@@ -154,6 +173,7 @@ export function atomicFileSink(path: string, options: FileSinkOptions = {}): Byt
           throw new Error('file appeared while writing (overwrite is off)');
         }
         fs.renameSync(tmp, path);
+        pending.delete(tmp);
       } catch (cause) {
         discard();
         try {

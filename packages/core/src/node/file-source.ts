@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { type ByteSource, checkRange } from '../byte-source.js';
 import { StatekitError } from '../errors.js';
+import { fsFailure } from './fs-failure.js';
 
 /**
  * Small reads fetch this many bytes and serve later small reads from them. Kept small: in an
@@ -26,14 +27,7 @@ export function fileSource(path: string): ByteSource {
     }
     size = stat.size;
   } catch (cause) {
-    const code = (cause as { code?: string }).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a directory'
-          : (cause as Error).message;
-    throw new StatekitError('io', `cannot open: ${why}`, { file: path, cause });
+    throw fsFailure('cannot open', path, cause, 'no such file');
   }
   let block: Uint8Array | undefined;
   let blockStart = 0;
@@ -63,9 +57,7 @@ export function fileSource(path: string): ByteSource {
       const n = await new Promise<number>((resolve, reject) => {
         const chunk = Math.min(into.byteLength - done, 1 << 30);
         fs.read(fd, into, done, chunk, position + done, (error, bytesRead) =>
-          error
-            ? reject(new StatekitError('io', error.message, { file: path, cause: error }))
-            : resolve(bytesRead),
+          error ? reject(fsFailure('cannot read', path, error)) : resolve(bytesRead),
         );
       });
       if (n === 0)

@@ -19,7 +19,7 @@ import {
   StreamedArray,
   strings,
 } from '@statekit/core';
-import type { Container } from '@statekit/core/codec';
+import type { Container, WriteSummary } from '@statekit/core/codec';
 import { bytesOf } from '@statekit/core/codec';
 import { storedAttributes } from '../attributes.js';
 import { skipped } from '../h5-types.js';
@@ -379,7 +379,8 @@ export async function writeNativeHdf5(
   entries: AsyncIterable<Entry> | Iterable<Entry>,
   sink: ByteSink & Required<Pick<ByteSink, 'patch'>>,
   parts: (e: Entry) => string[],
-): Promise<void> {
+): Promise<WriteSummary> {
+  let written = 0;
   const file = new FileWriter(sink);
   const heaps = new HeapWriter(file);
   const root: GroupNode = { children: new Map() };
@@ -391,7 +392,7 @@ export async function writeNativeHdf5(
       group.attributes = await attributeMessages(c.attrs, heaps);
     } catch (cause) {
       if (cause instanceof StatekitError)
-        throw new StatekitError(cause.tag, cause.message, { file: sink.name, key, cause });
+        throw new StatekitError(cause.tag, cause.detail, { file: sink.name, key, cause });
       throw cause;
     }
   }
@@ -430,9 +431,10 @@ export async function writeNativeHdf5(
         else await file.write(data!);
       }
       group.children.set(name, headerAt);
+      written++;
     } catch (cause) {
       if (cause instanceof StatekitError)
-        throw new StatekitError(cause.tag, cause.message, { file: sink.name, key: e.key, cause });
+        throw new StatekitError(cause.tag, cause.detail, { file: sink.name, key: e.key, cause });
       throw cause;
     }
   }
@@ -457,6 +459,7 @@ export async function writeNativeHdf5(
   putU64(view, 80, root.btree!);
   putU64(view, 88, root.heap!);
   await file.patch(0, superblock);
+  return { entries: written };
 }
 
 /** The group at `path.slice(0, depth)` under `root`, made (with its parents) if missing. */
