@@ -4,18 +4,19 @@ import { formatSize } from './format-size.js';
 export const PROGRESS_THRESHOLD = 100 * 1000 * 1000;
 
 /**
- * A progress bar on stderr, drawn only when stderr is a terminal and the job is at least
- * {@link PROGRESS_THRESHOLD} bytes. Returns the update function and a finisher.
+ * A progress bar by bytes on `stream` (default stderr), drawn only when it is a terminal and
+ * the job is at least {@link PROGRESS_THRESHOLD} bytes, redrawn at most every 100 ms; `null`
+ * keeps it silent (`--json`). Returns the update function and a finisher that ends the line.
  */
 export function progressBar(
   label: string,
-  stream: NodeJS.WriteStream = process.stderr,
+  stream: NodeJS.WriteStream | null = process.stderr,
 ): { update(done: number, total: number): void; finish(): void } {
   let drawn = false;
   let last = 0;
   return {
     update(done, total) {
-      if (!stream.isTTY || total < PROGRESS_THRESHOLD) return;
+      if (!stream?.isTTY || total < PROGRESS_THRESHOLD) return;
       const now = Date.now();
       if (now - last < 100 && done < total) return;
       last = now;
@@ -27,7 +28,8 @@ export function progressBar(
       drawn = true;
     },
     finish() {
-      if (drawn) stream.write('\n');
+      if (drawn) stream?.write('\n');
+      drawn = false;
     },
   };
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { formatSize } from '../src/format-size.js';
 import { cli, FIXTURES, tempDir } from './helpers.js';
 
 const NPZ = path.join(FIXTURES, 'npz');
@@ -12,7 +13,7 @@ describe('convert', () => {
     const r = await cli('convert', path.join(NPZ, 'dtypes.npz'), out);
     expect(r.code).toBe(0);
     expect(r.stdout).toEqual([
-      `${path.join(NPZ, 'dtypes.npz')} -> ${out} (npz): 20 entries, 470 B`,
+      `${path.join(NPZ, 'dtypes.npz')} -> ${out} (npz): 20 entries written, ${formatSize(fs.statSync(out).size)}`,
     ]);
     expect(await cli('diff', path.join(NPZ, 'dtypes.npz'), out)).toEqual({
       code: 0,
@@ -76,7 +77,9 @@ describe('convert', () => {
     expect(r).toEqual({
       code: 1,
       stdout: [],
-      stderr: [`statekit: ${out}: cannot tell the output format from the extension; pass --format`],
+      stderr: [
+        `statekit: ${out}: cannot tell the output format from the name; give it an extension or pass --format (npz (.npz); npy (.npy); hdf5 (.h5, .hdf5, .he5))`,
+      ],
     });
     expect((await cli('convert', path.join(NPZ, 'int8.npy'), out, '--format', 'npz')).code).toBe(0);
     expect(JSON.parse((await cli('ls', '--json', out)).stdout[0]!).format).toBe('npz');
@@ -109,13 +112,29 @@ describe('diff', () => {
     expect((await cli('diff', a, b, '--rtol', '1e-12')).code).toBe(0);
   });
 
-  test('dtype differences are reported as such', async () => {
+  test('dtype differences are reported as such; two .npy files compare whatever their names', async () => {
     const r = await cli('diff', path.join(NPZ, 'int8.npy'), path.join(NPZ, 'uint8.npy'));
     expect(r.code).toBe(1);
-    expect(r.stdout).toEqual([
-      `int8: only in ${path.join(NPZ, 'int8.npy')}`,
-      `uint8: only in ${path.join(NPZ, 'uint8.npy')}`,
-    ]);
+    expect(r.stdout).toEqual(['int8: int8 (5,) vs uint8 (6,)']);
+    const copy = path.join(tmp, 'renamed.npy');
+    fs.copyFileSync(path.join(NPZ, 'int8.npy'), copy);
+    expect((await cli('diff', path.join(NPZ, 'int8.npy'), copy)).code).toBe(0);
+    // npz -> npy -> npz: the one array keeps its values; the .npy rule holds both ways.
+    const one = path.join(tmp, 'one.npz');
+    expect((await cli('convert', path.join(NPZ, 'dtypes.npz'), one, '--keys', 'int8')).code).toBe(
+      0,
+    );
+    expect((await cli('diff', one, copy)).code).toBe(0);
+  });
+
+  test('--brainpy-keys matches E--V with E.V', async () => {
+    const a = path.join(NPZ, 'brainpy-einet.npz');
+    const b = path.join(NPZ, 'brainpy-einet-legacy.npz');
+    expect(await cli('diff', a, b, '--brainpy-keys')).toEqual({
+      code: 0,
+      stdout: [`${a} and ${b} hold the same states`],
+      stderr: [],
+    });
   });
 });
 
@@ -145,11 +164,26 @@ describe('usage', () => {
       stdout: [`statekit ${pkg.version}`],
       stderr: [],
     });
-    for (const args of [['help'], ['ls', '--help'], ['convert', '-h'], ['diff', 'a', '--help']]) {
+    const general = await cli('help');
+    expect([general.code, general.stderr]).toEqual([0, []]);
+    expect(general.stdout[0]).toMatch(
+      /^usage:\n {2}statekit ls .*\n {2}statekit convert .*\n {2}statekit diff /,
+    );
+    expect(general.stdout[0]).toContain("Run 'statekit help CMD'");
+    for (const [args, says] of [
+      [['help', 'diff'], '--rtol R        relative tolerance for floats (default 0)'],
+      [['diff', 'a', '--help'], '--atol A        absolute tolerance for floats (default 0)'],
+      [['ls', '--help'], '--sha256'],
+      [['convert', '-h'], '--flatten       store groups as dotted names'],
+    ] as const) {
       const r = await cli(...args);
       expect([r.code, r.stderr], args.join(' ')).toEqual([0, []]);
-      expect(r.stdout[0]).toContain('--rtol and --atol default to 0');
+      expect(r.stdout[0]).toMatch(new RegExp(`^usage: statekit ${args.find((a) => a !== 'help')}`));
+      expect(r.stdout[0]).toContain(says);
+      expect(r.stdout[0]).toMatch(/\nexamples:\n {2}statekit /);
+      expect(r.stdout[0]).toMatch(/\nexit codes: 0 /);
     }
+    expect((await cli('help', 'frob')).code).toBe(2);
   });
   test('diff exits 2 when a file cannot be read (1 is for differences)', async () => {
     const r = await cli('diff', '/nonexistent/a.npz', path.join(NPZ, 'str.npy'));
@@ -159,7 +193,7 @@ describe('usage', () => {
   test('--format takes the alias h5 for hdf5', async () => {
     const out = path.join(tempDir(), 'x.out');
     const r = await cli('convert', path.join(NPZ, 'str.npy'), out, '--format', 'h5');
-    expect(r.stdout[0]).toMatch(/\(hdf5\): 1 entries/);
+    expect(r.stdout[0]).toMatch(/\(hdf5\): 1 entry written, [\d.]+ KiB$/);
     expect(r.code).toBe(0);
   });
   test('ls prints a table by default', async () => {

@@ -68,13 +68,42 @@ test('the README set-up commands name the pnpm version package.json pins', () =>
   expect(commands).toEqual([pinned, pinned]);
 });
 
-/** The `$ statekit ...` examples of the CLI README, each with the lines it prints. */
-function consoleExamples(): { argv: string[]; lines: string[] }[] {
-  const text = fs.readFileSync(path.join(REPO, 'packages/cli/README.md'), 'utf8');
-  return [...text.matchAll(/```console\n\$ statekit (.*)\n([\s\S]*?)```/g)].map((m) => ({
-    argv: m[1]!.split(' '),
-    lines: m[2]!.trimEnd().split('\n'),
-  }));
+/**
+ * The `$ statekit ...` (or `$ pnpm statekit ...`) examples of the CLI README and the root
+ * README, each with the lines it prints; a `...` line stands for any lines.
+ */
+function consoleExamples(): { doc: string; argv: string[]; lines: string[] }[] {
+  return ['packages/cli/README.md', 'README.md'].flatMap((doc) => {
+    const text = fs.readFileSync(path.join(REPO, doc), 'utf8');
+    return [...text.matchAll(/```console\n\$ (?:pnpm )?statekit (.*)\n([\s\S]*?)```/g)].map(
+      (m) => ({
+        doc,
+        argv: m[1]!.split(' '),
+        lines: m[2]!.trimEnd().split('\n'),
+      }),
+    );
+  });
+}
+
+/** True when `actual` is `expected` with each `...` line standing for any run of lines. */
+function matchesWithGaps(actual: string[], expected: string[]): boolean {
+  const parts: string[][] = [[]];
+  for (const line of expected) {
+    if (line === '...') parts.push([]);
+    else parts.at(-1)!.push(line);
+  }
+  const same = (at: number, part: string[]) => part.every((l, i) => actual[at + i] === l);
+  if (parts.length === 1) return actual.length === expected.length && same(0, expected);
+  const [first, ...rest] = parts;
+  const last = rest.pop()!;
+  if (!same(0, first!) || !same(actual.length - last.length, last)) return false;
+  let at = first!.length;
+  for (const part of rest) {
+    while (at + part.length <= actual.length - last.length && !same(at, part)) at++;
+    if (at + part.length > actual.length - last.length) return false;
+    at += part.length;
+  }
+  return at <= actual.length - last.length;
 }
 
 afterAll(() => {
@@ -82,11 +111,31 @@ afterAll(() => {
     fs.rmSync(out, { force: true });
 });
 
-test.each(consoleExamples().map((e) => [e.argv.join(' '), e]))(
-  'CLI README: `statekit %s` prints what the README shows',
+test('both READMEs have console examples, the root one its ls sample', () => {
+  const docs = consoleExamples().map((e) => `${e.doc}: ${e.argv[0]}`);
+  expect(docs).toContain('README.md: ls');
+  expect(docs).toContain('packages/cli/README.md: convert');
+});
+
+test('a ... line in a sample stands for any lines, and nothing else', () => {
+  expect(matchesWithGaps(['a', 'b', 'c', 'd'], ['a', '...', 'd'])).toBe(true);
+  expect(matchesWithGaps(['a', 'b', 'c', 'd'], ['a', '...', 'c', '...', 'd'])).toBe(true);
+  expect(matchesWithGaps(['a', 'b', 'c', 'd'], ['a', '...', 'x', '...', 'd'])).toBe(false);
+  expect(matchesWithGaps(['a', 'b'], ['a', 'b', 'c'])).toBe(false);
+  expect(matchesWithGaps(['a', 'd'], ['a', '...', 'd'])).toBe(true);
+});
+
+test.each(consoleExamples().map((e) => [`${e.doc}: statekit ${e.argv.join(' ')}`, e]))(
+  '%s prints what the README shows',
   async (_, example) => {
     const { argv, lines } = example as { argv: string[]; lines: string[] };
-    const out = await cli(...argv);
-    expect([...out.stdout, ...out.stderr].join('\n').split('\n')).toEqual(lines);
+    const out = await cli(
+      ...argv.map((a) => (a.startsWith('test-fixtures/') ? path.join(REPO, a) : a)),
+    );
+    const printed = [...out.stdout, ...out.stderr]
+      .join('\n')
+      .replaceAll(`${REPO}/`, '')
+      .split('\n');
+    expect(matchesWithGaps(printed, lines), printed.join('\n')).toBe(true);
   },
 );

@@ -1,9 +1,17 @@
 import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
 import {
   brainpyLegacyKey,
   codecForExtension,
   convert as convertStates,
+  flattenPath,
   isStatekitError,
+  LossyConversionError,
+  lossCount,
+  nestSlashes,
+  type PathPart,
+  type Rename,
+  registeredCodecs,
   StatekitError,
 } from '@statekit/core';
 import { atomicFileSink, fileSource } from '@statekit/core/node';
@@ -17,6 +25,9 @@ export interface ConvertCliOptions {
   allowLossy: boolean;
   compress: boolean;
   brainpyKeys: boolean;
+  flatten: boolean;
+  nest: boolean;
+  keys?: readonly string[] | undefined;
 }
 
 /** Converts IN to OUT; returns the exit code. */
@@ -28,44 +39,94 @@ export async function convert(
 ): Promise<number> {
   const bar = progressBar(`converting ${input}`);
   try {
-    const to = formatName(options.format) ?? codecForExtension(output)?.name;
-    if (!to)
-      throw new StatekitError(
-        'format',
-        'cannot tell the output format from the extension; pass --format',
-        { file: output },
-      );
-    if (!options.overwrite && fs.existsSync(output)) {
-      throw new StatekitError('io', 'file exists; pass --overwrite to replace it', {
-        file: output,
-      });
-    }
+    checkOutput(output, options.overwrite);
+    const to = outputFormat(output, options.format);
     const source = fileSource(input);
     try {
       const sink = atomicFileSink(output, { overwrite: options.overwrite });
+      const rename = renaming(options);
       const result = await convertStates(source, sink, {
         to,
         write: {
           allowLossy: options.allowLossy,
           ...(options.compress ? { npz: { compress: true } } : {}),
         },
+        ...(options.keys ? { keys: options.keys } : {}),
         onProgress: bar.update,
-        ...(options.brainpyKeys ? { rename: brainpyLegacyKey } : {}),
+        ...(rename ? { rename } : {}),
       });
       bar.finish();
-      out.stdout(
-        `${input} -> ${output} (${to}): ${result.entries} entries, ${formatSize(result.bytes)}`,
-      );
+      const size = fs.statSync(output).size;
+      const entries = `${result.entries} ${result.entries === 1 ? 'entry' : 'entries'}`;
+      out.stdout(`${input} -> ${output} (${to}): ${entries} written, ${formatSize(size)}`);
       return 0;
     } finally {
       await source.close();
     }
   } catch (error) {
     bar.finish();
-    out.stderr(`statekit: ${error instanceof Error ? error.message : String(error)}`);
+    out.stderr(
+      `statekit: ${error instanceof LossyConversionError ? refusal(error, options) : error instanceof Error ? error.message : String(error)}`,
+    );
     if (!isStatekitError(error)) out.stderr(String((error as Error).stack));
     return 1;
   }
+}
+
+/** The output format: `--format` (aliases resolved), else the extension of OUT. */
+function outputFormat(output: string, format: string | undefined): string {
+  const named = formatName(format) ?? codecForExtension(output)?.name;
+  if (named) return named;
+  const known = registeredCodecs().map((c) => `${c.name} (${c.extensions.join(', ')})`);
+  throw new StatekitError(
+    'format',
+    `cannot tell the output format from the name; give it an extension or pass --format (${known.join('; ')})`,
+    { file: output },
+  );
+}
+
+/** OUT is checked before any work: not a directory, in a directory that exists, not there yet. */
+function checkOutput(output: string, overwrite: boolean): void {
+  const stat = fs.statSync(output, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) {
+    throw new StatekitError('io', 'is a directory; give the output file a name', { file: output });
+  }
+  const dir = nodePath.dirname(nodePath.resolve(output));
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new StatekitError('io', 'cannot create: no such directory', { file: output });
+  }
+  if (stat && !overwrite) {
+    throw new StatekitError('io', 'file exists; pass --overwrite to replace it', { file: output });
+  }
+}
+
+/** The renames the flags ask for, applied in order: --nest, --flatten, --brainpy-keys. */
+function renaming(options: ConvertCliOptions): Rename | undefined {
+  const steps: Rename[] = [
+    ...(options.nest ? [nestSlashes] : []),
+    ...(options.flatten ? [flattenPath] : []),
+    ...(options.brainpyKeys ? [brainpyLegacyKey] : []),
+  ];
+  if (steps.length === 0) return undefined;
+  return (path: readonly PathPart[]) => steps.reduce((p, step) => step(p), path);
+}
+
+/**
+ * A lossy refusal in the CLI's words: the count, one line per reason with its first keys, and
+ * the flags that would let the conversion through.
+ */
+function refusal(error: LossyConversionError, options: ConvertCliOptions): string {
+  const whys = error.problems.map((p) => p.why);
+  const flags = ['--allow-lossy to convert them as said'];
+  if (!options.flatten && whys.some((w) => /nest|dotted/.test(w)))
+    flags.push("--flatten to store groups as dotted names (BrainPy's flat layout)");
+  if (!options.nest && whys.some((w) => w.includes('"/"')))
+    flags.push('--nest to store names with "/" as groups (as h5py does)');
+  return [
+    `${error.file}: ${error.format} cannot store ${lossCount(error.problems)} exactly:`,
+    ...error.summary,
+    `pass ${flags.join(', or ')}`,
+  ].join('\n');
 }
 
 /** Other names people give formats (the extension without its dot). */

@@ -24,6 +24,7 @@ import {
   textArrayValue,
 } from '../json-value.js';
 import type { Output } from '../output.js';
+import { progressBar } from '../progress.js';
 
 /** Arrays above this many bytes are hashed slice by slice: memory holds a slice, not the array. */
 const LS_STREAM_ABOVE = 64 << 20;
@@ -49,11 +50,19 @@ interface JsonEntry {
 export async function ls(files: string[], options: LsOptions, out: Output): Promise<number> {
   let failed = false;
   for (const file of files) {
+    // Hashing shows progress on a terminal; a listing of metadata is too quick to need it.
+    const bar = progressBar(`hashing ${file}`, options.json ? null : undefined);
     try {
-      const { listing, sizes } = await listFile(file, options);
+      const { listing, sizes } = await listFile(
+        file,
+        options,
+        options.sha256 ? bar.update : undefined,
+      );
+      bar.finish();
       if (options.json) out.stdout(JSON.stringify(listing));
       else printTable(listing, sizes, files.length > 1, out);
     } catch (error) {
+      bar.finish();
       failed = true;
       const tag = isStatekitError(error) ? error.tag : 'internal';
       const message = error instanceof Error ? error.message : String(error);
@@ -77,6 +86,7 @@ interface Listing {
 async function listFile(
   file: string,
   options: LsOptions,
+  onProgress?: (done: number, total: number) => void,
 ): Promise<{ listing: Listing; sizes: number[] }> {
   const source = fileSource(file);
   try {
@@ -87,15 +97,20 @@ async function listFile(
         options.sha256 || i.kind === 'scalar' || i.dtype === 'str' || i.dtype === 'bytes';
       // Each value is hashed and rendered as it is read, then dropped: memory holds one entry.
       const rendered = new Map<string, Pick<JsonEntry, 'sha256' | 'value'>>();
-      const wanted = infos.filter(needsValue).map((i) => i.key);
+      const wanted = infos.filter(needsValue);
+      const sizes = new Map(wanted.map((i) => [JSON.stringify(i.path), i.byteLength]));
+      const total = wanted.reduce((n, i) => n + i.byteLength, 0);
+      let done = 0;
       if (wanted.length > 0) {
-        for await (const { key, value } of reader.read(wanted)) {
+        for await (const { key, path, value } of reader.read(wanted.map((i) => i.key))) {
           try {
             const shown = await render(value, options.sha256);
             if (shown) rendered.set(key, shown);
           } catch (error) {
             throw withContext(error, file, key);
           }
+          done += sizes.get(JSON.stringify(path)) ?? 0;
+          onProgress?.(done, total);
         }
       }
       const entries: JsonEntry[] = [];
@@ -154,8 +169,11 @@ async function textValue(value: NdArray | StreamedArray): Promise<unknown> {
 function printTable(listing: Listing, sizes: number[], withTitle: boolean, out: Output): void {
   if (withTitle)
     out.stdout(`${listing.file} (${listing.format}, ${listing.entries.length} entries)`);
+  // Two entries of one key (HDF5's root dataset E.V and group dataset E/V) show their paths.
+  const uses = new Map<string, number>();
+  for (const e of listing.entries) uses.set(e.key, (uses.get(e.key) ?? 0) + 1);
   const rows = listing.entries.map((e, i) => [
-    e.key,
+    uses.get(e.key)! > 1 ? e.path.join('/') : e.key,
     e.dtype,
     e.shape.length === 0 && e.value !== undefined && !isDType(e.dtype)
       ? 'scalar'
