@@ -1,16 +1,26 @@
 /**
- * `pnpm bench`: times statekit beside numpy on the same data in the same run and prints the
- * ratios, for (a) 200 float32 arrays totalling 256 MiB and (b) 20,000 arrays of 100 floats.
- * Saves are timed until the file is fsynced, on both sides. Loads read every array (warm page
- * cache on both sides). Peak memory while loading is measured in a child process.
- * `diff` rows compare two files of 10,000 and 20,000 keys (every value compared): the time
- * for 20,000 over the time for 10,000 shows whether diff is linear (2x) or quadratic (4x).
- * Usage: pnpm bench [--repeats N] [--quick] [--only npz|hdf5|diff]   (runs under node --expose-gc to collect between timings)
+ * `pnpm bench`: statekit beside numpy / h5py on the same data in one run. Every figure is the
+ * median of interleaved repeats (at least 5) with its min-max; the Python side answers from a
+ * long-lived process, so both sides' repeats alternate in one loop, and each row's floors
+ * (a plain read of the same file into a fresh buffer, a plain write+fsync of the same number
+ * of bytes from a pre-touched buffer) are measured in that loop too. First touch is equal on
+ * both sides: every load reads into fresh memory (statekit, numpy, h5py and the read floor),
+ * every save writes from memory already touched (the in-memory state, the arrays Python loaded
+ * once untimed, the pre-touched floor buffer).
+ *
+ * Cases: (a) 200 float32 arrays, 256 MiB; (b) 20,000 arrays of 100 floats (peak load memory
+ * measured in fresh processes); diff of 10,000 and 20,000 keys (is it linear?); and the main
+ * job as a user runs it: the built `statekit` bin converting (a) npz -> h5 and h5 -> npz and
+ * diffing the two, process start included, beside a Python script doing the same with numpy
+ * and h5py, and the CLI's start-up.
+ *
+ * Usage: pnpm bench [--repeats N] [--quick] [--only npz|hdf5|diff|cli] [--json FILE]
  */
-import { spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { diff, type Entry, ndarray, openSource, registerCodec, saveStates } from '@statekit/core';
 import { atomicFileSink, fileSource } from '@statekit/core/node';
@@ -21,28 +31,114 @@ registerCodec(npz, npy, hdf5);
 
 const { values } = parseArgs({
   options: {
-    repeats: { type: 'string', default: '3' },
+    repeats: { type: 'string', default: '5' },
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
+    json: { type: 'string' },
   },
 });
-const repeats = Number(values.repeats);
+const repeats = Math.max(5, Number(values.repeats));
 const HERE = import.meta.dirname;
+const REPO = path.dirname(HERE);
+const BIN = path.join(REPO, 'packages/cli/dist/src/main.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'statekit-bench-'));
 process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+const wants = (what: string): boolean => !values.only || values.only === what;
 
-const python = ['/usr/bin/python3', 'python3'].find(
-  (p) => spawnSync(p, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0,
+const PYTHON = ['/usr/bin/python3', 'python3'].find(
+  (p) => spawnSync(p, ['-c', 'import numpy, h5py'], { stdio: 'ignore' }).status === 0,
 );
-const hasH5py =
-  python !== undefined &&
-  spawnSync(python, ['-c', 'import h5py'], { stdio: 'ignore' }).status === 0;
 
-function makeState(
-  count: number,
-  floats: number,
-): Record<string, ReturnType<typeof ndarray<'float32'>>> {
-  const state: Record<string, ReturnType<typeof ndarray<'float32'>>> = {};
+/** Median, min and max of a figure's repeats. */
+interface Stats {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+function stats(samples: number[]): Stats {
+  const s = [...samples].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return { median, min: s[0]!, max: s.at(-1)!, n: s.length };
+}
+
+/** One row of the report: statekit's figure, Python's and the floor beside it, the target. */
+interface Row {
+  case: string;
+  op: string;
+  unit: 's' | 'x state bytes';
+  ours: Stats;
+  python?: Stats;
+  floor?: Stats;
+  floorName?: string;
+  target: string;
+  ok: boolean;
+}
+
+/** A timed thing: returns seconds (or, for memory, the figure itself). */
+type Trial = () => Promise<number>;
+
+/**
+ * Runs every trial `repeats` times, interleaved: repeat r runs them all, starting one further
+ * along each time, so no trial always runs first (after the others' cache effects) or last.
+ */
+async function interleaved(trials: Record<string, Trial>): Promise<Record<string, Stats>> {
+  const names = Object.keys(trials);
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r < repeats; r++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(i + r) % names.length]!;
+      collect();
+      samples[name]!.push(await trials[name]!());
+    }
+  }
+  return Object.fromEntries(names.map((n) => [n, stats(samples[n]!)]));
+}
+
+/** Collects garbage first (node --expose-gc), so no timing pays for an earlier one. */
+function collect(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+async function seconds(fn: () => Promise<unknown> | unknown): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return (performance.now() - t) / 1000;
+}
+
+/** The long-lived Python process: one request, one answer, in order. */
+class PythonSide {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly answers: AsyncIterator<string>;
+
+  constructor(python: string) {
+    this.child = spawn(python, [path.join(HERE, 'bench_python.py'), 'serve']);
+    this.child.stderr.on('data', (d) => process.stderr.write(d));
+    this.answers = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
+  }
+
+  async ask(request: Record<string, string>): Promise<Record<string, number>> {
+    this.child.stdin.write(`${JSON.stringify(request)}\n`);
+    const next = await this.answers.next();
+    if (next.done) throw new Error('the Python side ended');
+    return JSON.parse(next.value);
+  }
+
+  timed(request: Record<string, string>): Trial {
+    return async () => (await this.ask(request)).seconds!;
+  }
+
+  close(): void {
+    this.child.stdin.end();
+  }
+}
+
+const py = PYTHON ? new PythonSide(PYTHON) : undefined;
+
+function makeState(count: number, floats: number): Record<string, ReturnType<typeof ndarray>> {
+  const state: Record<string, ReturnType<typeof ndarray>> = {};
   let seed = 1;
   for (let i = 0; i < count; i++) {
     const data = new Float32Array(floats);
@@ -55,29 +151,6 @@ function makeState(
   return state;
 }
 
-function best(times: number[]): number {
-  return Math.min(...times);
-}
-
-function time(fn: () => void): number {
-  collect();
-  const t = performance.now();
-  fn();
-  return (performance.now() - t) / 1000;
-}
-
-/** Collects garbage first (when run with --expose-gc), so no timing pays for an earlier one. */
-function collect(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
-async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
-  collect();
-  const t = performance.now();
-  await fn();
-  return (performance.now() - t) / 1000;
-}
-
 async function loadAll(file: string): Promise<Map<string, Entry>> {
   const source = fileSource(file);
   const reader = await openSource(source);
@@ -87,20 +160,34 @@ async function loadAll(file: string): Promise<Map<string, Entry>> {
   return out;
 }
 
-/** Plain write + fsync of the same number of bytes: the floor for any save. */
-function plainWrite(file: string, bytes: number): number {
-  const buffer = new Uint8Array(bytes);
-  return time(() => {
-    const fd = fs.openSync(file, 'w');
-    let done = 0;
-    while (done < bytes) done += fs.writeSync(fd, buffer, done, Math.min(bytes - done, 1 << 30));
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-  });
+/** The read floor: the whole file into a fresh buffer. */
+function plainRead(file: string): Trial {
+  return () =>
+    seconds(() => {
+      const size = fs.statSync(file).size;
+      const buffer = new Uint8Array(size);
+      const fd = fs.openSync(file, 'r');
+      let done = 0;
+      while (done < size) done += fs.readSync(fd, buffer, done, size - done, done);
+      fs.closeSync(fd);
+    });
 }
 
-/** Peak RSS growth while loading `file` in a fresh process, in bytes. */
-function peakLoadMemory(file: string): number {
+/** The write floor: `bytes` from a pre-touched buffer, then fsync. */
+function plainWrite(file: string, bytes: number): Trial {
+  const buffer = new Uint8Array(bytes).fill(1);
+  return () =>
+    seconds(() => {
+      const fd = fs.openSync(file, 'w');
+      let done = 0;
+      while (done < bytes) done += fs.writeSync(fd, buffer, done, Math.min(bytes - done, 1 << 30));
+      fs.fsyncSync(fd);
+      fs.closeSync(fd);
+    });
+}
+
+/** Peak RSS growth of a fresh Node process loading `file` with statekit, in bytes. */
+function statekitPeak(file: string): number {
   const script = `
     import { readFileSync } from 'node:fs';
     import { openSource, registerCodec } from '@statekit/core';
@@ -110,313 +197,338 @@ function peakLoadMemory(file: string): number {
     await npz.load(); // the codec module itself is not state
     globalThis.gc?.();
     const before = process.memoryUsage().rss;
-    const source = fileSource(${JSON.stringify(file)});
-    const reader = await openSource(source);
+    const reader = await openSource(fileSource(${JSON.stringify(file)}));
     const kept = [];
     for await (const e of reader.read()) kept.push(e);
-    // VmHWM belongs to this address space; ru_maxrss would include the parent's RSS at fork,
-    // which Linux carries across execve.
+    // VmHWM belongs to this address space (ru_maxrss would count the parent's RSS at fork).
     const hwm = /VmHWM:\\s+(\\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (!hwm) throw new Error('no VmHWM in /proc/self/status');
-    const peak = Number(hwm[1]) * 1024;
-    console.log(JSON.stringify({ grew: peak - before, kept: kept.length }));
+    console.log(Number(hwm[1]) * 1024 - before);
   `;
-  const probe = path.join(HERE, '.bench-probe.ts');
+  // Plain Node on the built packages, as a user's process (no tsx in the address space).
+  const probe = path.join(REPO, 'packages/cli/.bench-probe.mjs');
   fs.writeFileSync(probe, script);
   try {
-    const r = spawnSync(
-      process.execPath,
-      ['--conditions=statekit-source', '--expose-gc', '--import', 'tsx', probe],
-      {
-        encoding: 'utf8',
-        cwd: path.dirname(HERE),
-      },
-    );
+    const r = spawnSync(process.execPath, ['--expose-gc', probe], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(r.stderr);
-    return JSON.parse(r.stdout.trim().split('\n').at(-1)!).grew;
+    return Number(r.stdout.trim());
   } finally {
     fs.rmSync(probe, { force: true });
   }
 }
 
-interface Row {
-  case: string;
-  op: string;
-  ours: number;
-  theirs?: number;
-  target: string;
-  ok: boolean;
+/** The same arrays held by plain JS: one buffer, 20,000 typed-array views and entry objects. */
+function plainJsPeak(count: number, floats: number): number {
+  const script = `
+    import { readFileSync } from 'node:fs';
+    globalThis.gc?.();
+    const before = process.memoryUsage().rss;
+    const buffer = new ArrayBuffer(${count * floats * 4});
+    const kept = [];
+    for (let i = 0; i < ${count}; i++)
+      kept.push({ key: 'layer' + i + '.w', value: new Float32Array(buffer, i * ${floats * 4}, ${floats}) });
+    const hwm = /VmHWM:\\s+(\\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    console.log(Number(hwm[1]) * 1024 - before);
+  `;
+  const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return Number(r.stdout.trim());
 }
 
-async function runCase(label: string, count: number, floats: number, rows: Row[]): Promise<void> {
+const rows: Row[] = [];
+
+/** npz (a) and (b): load and save beside numpy, with the read and write floors. */
+async function npzCase(label: 'a' | 'b', count: number, floats: number): Promise<void> {
   const state = makeState(count, floats);
-  const bytes = count * floats * 4;
+  const desc =
+    label === 'a'
+      ? `(a) npz ${count} x f32 ${(count * floats * 4) >> 20} MiB`
+      : `(b) npz ${count} x ${floats} f32`;
   const file = path.join(dir, `${label}.npz`);
-  const saves: number[] = [];
-  const loads: number[] = [];
-  const plains: number[] = [];
-  const plainFile = path.join(dir, 'plain.bin');
-  for (let r = 0; r < repeats; r++) {
-    // Interleaved, so both see the same disk and page-cache state.
-    fs.rmSync(file, { force: true });
-    saves.push(await timeAsync(() => saveStates(state, atomicFileSink(file), { format: 'npz' })));
-    fs.rmSync(plainFile, { force: true });
-    plains.push(plainWrite(plainFile, fs.statSync(file).size));
-    loads.push(await timeAsync(() => loadAll(file)));
-  }
-  fs.rmSync(plainFile, { force: true });
-  const plain = best(plains);
-  collect();
-  const peak = peakLoadMemory(file);
-  let numpy: { save: number; load: number } | undefined;
-  if (python) {
-    const r = spawnSync(
-      python,
-      [
-        path.join(HERE, 'bench_python.py'),
-        'numpy',
-        file,
-        path.join(dir, 'numpy.npz'),
-        String(label === 'b' ? Math.min(repeats, 2) : repeats),
-      ],
-      { encoding: 'utf8' },
-    );
-    if (r.status !== 0) throw new Error(r.stderr);
-    numpy = JSON.parse(r.stdout);
-  }
-  const save = best(saves);
-  const load = best(loads);
-  const desc = label === 'a' ? '(a) 200 x float32, 256 MiB' : '(b) 20,000 x 100 float32';
-  if (label === 'a') {
-    rows.push({
-      case: desc,
-      op: 'load',
-      ours: load,
-      theirs: numpy?.load,
-      target: '>= 2x numpy',
-      ok: numpy ? numpy.load / load >= 2 : false,
-    });
-    rows.push({
-      case: desc,
-      op: 'save',
-      ours: save,
-      theirs: numpy?.save,
-      target: `<= 1.1x plain write+fsync (${plain.toFixed(3)} s)`,
-      ok: save <= 1.1 * plain,
-    });
-  } else {
-    rows.push({
-      case: desc,
-      op: 'load',
-      ours: load,
-      theirs: numpy?.load,
-      target: '< 0.5 s',
-      ok: load < 0.5,
-    });
-    rows.push({
-      case: desc,
-      op: 'save',
-      ours: save,
-      theirs: numpy?.save,
-      target: '< 0.5 s',
-      ok: save < 0.5,
-    });
-  }
-  rows.push({
+  const ours = path.join(dir, `${label}-ours.npz`);
+  const theirs = path.join(dir, `${label}-numpy.npz`);
+  await saveStates(state, atomicFileSink(file), { format: 'npz' });
+  const size = fs.statSync(file).size;
+  const loads = await interleaved({
+    ours: () => seconds(() => loadAll(file)),
+    floor: plainRead(file),
+    ...(py ? { python: py.timed({ op: 'load', lib: 'numpy', file }) } : {}),
+  });
+  const saves = await interleaved({
+    ours: () => seconds(() => saveStates(state, atomicFileSink(ours), { format: 'npz' })),
+    floor: plainWrite(path.join(dir, 'plain.bin'), size),
+    ...(py ? { python: py.timed({ op: 'save', lib: 'numpy', source: file, file: theirs }) } : {}),
+  });
+  const load = {
     case: desc,
-    op: 'peak load memory',
-    ours: peak / bytes,
-    target: '<= 1.3x state bytes',
-    ok: peak / bytes <= 1.3,
-  });
-}
-
-/** HDF5: statekit (h5wasm) beside h5py, on the same arrays, flat root datasets. */
-async function runHdf5Case(
-  label: string,
-  count: number,
-  floats: number,
-  rows: Row[],
-): Promise<void> {
-  const state = makeState(count, floats);
-  const file = path.join(dir, `${label}.h5`);
-  const npzFile = path.join(dir, `${label}-source.npz`);
-  await saveStates(state, atomicFileSink(npzFile), { format: 'npz' });
-  // Start h5wasm (wasm compile, first calls) untimed, as Python's imports are untimed.
-  await saveStates({ w: ndarray('float32', [1], new Float32Array(1)) }, atomicFileSink(file), {
-    format: 'hdf5',
-  });
-  await loadAll(file);
-  const saves: number[] = [];
-  const loads: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    fs.rmSync(file, { force: true });
-    saves.push(await timeAsync(() => saveStates(state, atomicFileSink(file), { format: 'hdf5' })));
-    loads.push(await timeAsync(() => loadAll(file)));
-  }
-  let h5: { save: number; load: number } | undefined;
-  if (hasH5py) {
-    const r = spawnSync(
-      python!,
-      [
-        path.join(HERE, 'bench_python.py'),
-        'h5py',
-        npzFile,
-        path.join(dir, 'h5py.h5'),
-        String(repeats),
-      ],
-      { encoding: 'utf8' },
-    );
-    if (r.status !== 0) throw new Error(r.stderr);
-    h5 = JSON.parse(r.stdout);
-  }
-  fs.rmSync(npzFile, { force: true });
-  fs.rmSync(file, { force: true });
-  const save = best(saves);
-  const load = best(loads);
-  const desc = label === 'a' ? '(a) hdf5 200 x f32 256 MiB' : '(b) hdf5 20,000 x 100 f32';
+    op: 'load',
+    unit: 's' as const,
+    ours: loads.ours!,
+    python: loads.python,
+    floor: loads.floor,
+    floorName: 'plain read',
+  };
+  const save = {
+    case: desc,
+    op: 'save',
+    unit: 's' as const,
+    ours: saves.ours!,
+    python: saves.python,
+    floor: saves.floor,
+    floorName: 'plain write+fsync',
+  };
   if (label === 'a') {
     rows.push({
-      case: desc,
-      op: 'load',
-      ours: load,
-      theirs: h5?.load,
-      target: '>= 0.5x h5py',
-      ok: h5 ? h5.load / load >= 0.5 : false,
+      ...load,
+      target: '<= 1.5x plain read',
+      ok: load.ours.median <= 1.5 * load.floor!.median,
     });
     rows.push({
-      case: desc,
-      op: 'save',
-      ours: save,
-      theirs: h5?.save,
-      target: '>= 0.5x h5py',
-      ok: h5 ? h5.save / save >= 0.5 : false,
+      ...save,
+      target: '<= 1.1x plain write+fsync',
+      ok: save.ours.median <= 1.1 * save.floor!.median,
     });
   } else {
-    rows.push({
-      case: desc,
-      op: 'load',
-      ours: load,
-      theirs: h5?.load,
-      target: '>= 3x h5py',
-      ok: h5 ? h5.load / load >= 3 : false,
+    rows.push({ ...load, target: '< 0.5 s', ok: load.ours.median < 0.5 });
+    rows.push({ ...save, target: '< 0.5 s', ok: save.ours.median < 0.5 });
+    const bytes = count * floats * 4;
+    const memory = await interleaved({
+      ours: async () => statekitPeak(file) / bytes,
+      floor: async () => plainJsPeak(count, floats) / bytes,
+      ...(py
+        ? { python: async () => (await py.ask({ op: 'peak', lib: 'numpy', file })).grew! / bytes }
+        : {}),
     });
     rows.push({
       case: desc,
-      op: 'save',
-      ours: save,
-      theirs: h5?.save,
-      target: '>= 3x h5py',
-      ok: h5 ? h5.save / save >= 3 : false,
+      op: 'peak load memory',
+      unit: 'x state bytes',
+      ours: memory.ours!,
+      python: memory.python,
+      floor: memory.floor,
+      floorName: 'plain JS views of one buffer',
+      target: '<= 2x state bytes',
+      ok: memory.ours!.median <= 2,
     });
   }
+  for (const f of [file, ours, theirs]) fs.rmSync(f, { force: true });
 }
 
-/** Median of interleaved repeats. */
-function median(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+/** HDF5 (a) and (b): statekit beside h5py, flat root datasets. */
+async function hdf5Case(label: 'a' | 'b', count: number, floats: number): Promise<void> {
+  const state = makeState(count, floats);
+  const desc =
+    label === 'a'
+      ? `(a) hdf5 ${count} x f32 ${(count * floats * 4) >> 20} MiB`
+      : `(b) hdf5 ${count} x ${floats} f32`;
+  const file = path.join(dir, `${label}.h5`);
+  const source = path.join(dir, `${label}-source.npz`);
+  const theirs = path.join(dir, `${label}-h5py.h5`);
+  await saveStates(state, atomicFileSink(source), { format: 'npz' });
+  await saveStates(state, atomicFileSink(file), { format: 'hdf5' });
+  const loads = await interleaved({
+    ours: () => seconds(() => loadAll(file)),
+    floor: plainRead(file),
+    ...(py ? { python: py.timed({ op: 'load', lib: 'h5py', file }) } : {}),
+  });
+  const saves = await interleaved({
+    ours: () => seconds(() => saveStates(state, atomicFileSink(file), { format: 'hdf5' })),
+    floor: plainWrite(path.join(dir, 'plain.bin'), fs.statSync(file).size),
+    ...(py ? { python: py.timed({ op: 'save', lib: 'h5py', source, file: theirs }) } : {}),
+  });
+  const ratio = label === 'a' ? 0.5 : 3;
+  for (const [op, s, floorName] of [
+    ['load', loads, 'plain read'],
+    ['save', saves, 'plain write+fsync'],
+  ] as const) {
+    rows.push({
+      case: desc,
+      op,
+      unit: 's',
+      ours: s.ours!,
+      python: s.python,
+      floor: s.floor,
+      floorName,
+      target: `>= ${ratio}x h5py`,
+      ok: s.python !== undefined && s.python.median / s.ours!.median >= ratio,
+    });
+  }
+  for (const f of [file, source, theirs]) fs.rmSync(f, { force: true });
 }
 
-/**
- * `diff` of two files holding the same `count` arrays of 100 floats (every value compared),
- * at `count` and `2 * count` keys, beside the same comparison in Python.
- */
-async function runDiffCase(format: 'npz' | 'hdf5', count: number, rows: Row[]): Promise<void> {
+/** diff at `count` and `2 * count` keys (linear?), beside the same comparison in Python. */
+async function diffCase(format: 'npz' | 'hdf5', count: number): Promise<void> {
   const ext = format === 'npz' ? 'npz' : 'h5';
-  const timed: Record<number, number> = {};
-  let reference: number | undefined;
+  const lib = format === 'npz' ? 'numpy' : 'h5py';
+  const timed: Record<number, Record<string, Stats>> = {};
   for (const n of [count, 2 * count]) {
     const state = makeState(n, 100);
-    const a = path.join(dir, `diff-a.${ext}`);
-    const b = path.join(dir, `diff-b.${ext}`);
+    const [a, b] = [path.join(dir, `diff-a.${ext}`), path.join(dir, `diff-b.${ext}`)];
     await saveStates(state, atomicFileSink(a), { format });
     await saveStates(state, atomicFileSink(b), { format });
-    const times: number[] = [];
-    for (let r = 0; r < repeats; r++) {
-      times.push(
-        await timeAsync(async () => {
+    timed[n] = await interleaved({
+      ours: () =>
+        seconds(async () => {
           const [sa, sb] = [fileSource(a), fileSource(b)];
           const found = await diff(sa, sb);
           await sa.close();
           await sb.close();
           if (found.length > 0) throw new Error(`diff found ${found.length} differences`);
         }),
-      );
-    }
-    timed[n] = median(times);
-    const library = format === 'npz' ? 'numpy' : 'h5py';
-    if (n === 2 * count && python && (format === 'npz' || hasH5py)) {
-      const script = path.join(HERE, 'bench_python.py');
-      const r = spawnSync(python, [script, 'diff', library, a, b, String(repeats)], {
-        encoding: 'utf8',
-      });
-      if (r.status !== 0) throw new Error(r.stderr);
-      reference = JSON.parse(r.stdout).diff;
-    }
+      ...(py && n === 2 * count ? { python: py.timed({ op: 'diff', lib, a, b }) } : {}),
+    });
     fs.rmSync(a, { force: true });
     fs.rmSync(b, { force: true });
   }
-  const growth = timed[2 * count]! / timed[count]!;
+  const growth = timed[2 * count]!.ours!.median / timed[count]!.ours!.median;
   rows.push({
     case: `diff ${format} ${2 * count} x 100 f32`,
     op: 'diff',
-    ours: timed[2 * count]!,
-    theirs: reference,
+    unit: 's',
+    ours: timed[2 * count]!.ours!,
+    python: timed[2 * count]!.python,
     target: `linear: ${2 * count} keys take ${growth.toFixed(2)}x ${count} (<= 2.5x)`,
     ok: growth <= 2.5,
   });
 }
 
-const rows: Row[] = [];
-console.log(
-  `statekit bench: node ${process.version}, ${os.cpus().length} cores, repeats ${repeats} (best of)`,
-);
-if (!python) console.log('python3 with numpy not found: numpy columns are empty');
-if (!values.only || values.only === 'npz')
-  await runCase('a', values.quick ? 20 : 200, 335_544, rows);
-if (!values.only || values.only === 'npz')
-  await runCase('b', values.quick ? 2000 : 20_000, 100, rows);
-if (!values.only || values.only === 'hdf5') {
-  await runHdf5Case('a', values.quick ? 20 : 200, 335_544, rows);
-  await runHdf5Case('b', values.quick ? 2000 : 20_000, 100, rows);
-}
-if (!values.only || values.only === 'diff') {
-  await runDiffCase('npz', values.quick ? 1000 : 10_000, rows);
-  await runDiffCase('hdf5', values.quick ? 1000 : 10_000, rows);
+/** A process run to its end, timed from spawn to exit; a failure stops the bench. */
+function processTrial(command: string, args: string[], expectStatus = 0): Trial {
+  return () =>
+    new Promise((resolve, reject) => {
+      const t = performance.now();
+      const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      child.on('exit', (status) => {
+        if (status !== expectStatus)
+          reject(new Error(`${command} ${args.join(' ')}: exit ${status}\n${stderr}`));
+        else resolve((performance.now() - t) / 1000);
+      });
+    });
 }
 
-const fmt = (s: number | undefined): string => (s === undefined ? '-' : s.toFixed(3));
-console.log('');
-console.log(
-  [
-    'case'.padEnd(30),
-    'op'.padEnd(17),
-    'statekit'.padStart(9),
-    'python'.padStart(9),
-    'ratio'.padStart(8),
-    '  target',
-    '',
-  ].join(' '),
-);
-for (const r of rows) {
-  const memory = r.op.startsWith('peak');
-  const ratio = memory
-    ? `${r.ours.toFixed(2)}x`
-    : r.theirs === undefined
-      ? '-'
-      : `${(r.theirs / r.ours).toFixed(2)}x`;
-  console.log(
+/** The main job as a user runs it: the built bin, process start included, beside Python. */
+async function cliCase(count: number, floats: number): Promise<void> {
+  if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: run pnpm install (it builds dist/)`);
+  const desc = `main job (a) ${(count * floats * 4) >> 20} MiB`;
+  const npzFile = path.join(dir, 'job.npz');
+  await saveStates(makeState(count, floats), atomicFileSink(npzFile), { format: 'npz' });
+  const h5File = path.join(dir, 'job.h5');
+  await saveStates(makeState(count, floats), atomicFileSink(h5File), { format: 'hdf5' });
+  const out = (name: string) => path.join(dir, name);
+  const node = process.execPath;
+  const job = (...args: string[]) => [path.join(HERE, 'bench_python.py'), 'job', ...args];
+  const jobs: [string, string[], string[]][] = [
     [
-      r.case.padEnd(30),
-      r.op.padEnd(17),
-      (memory ? '' : `${fmt(r.ours)} s`).padStart(9),
-      (memory || r.theirs === undefined ? '' : `${fmt(r.theirs)} s`).padStart(9),
-      ratio.padStart(8),
-      ` ${r.ok ? 'PASS' : 'MISS'} ${r.target}`,
-    ].join(' '),
-  );
+      'convert npz -> h5',
+      [BIN, 'convert', npzFile, out('ours.h5'), '--overwrite'],
+      job('convert', npzFile, out('py.h5')),
+    ],
+    [
+      'convert h5 -> npz',
+      [BIN, 'convert', h5File, out('ours.npz'), '--overwrite'],
+      job('convert', h5File, out('py.npz')),
+    ],
+    ['diff npz h5', [BIN, 'diff', npzFile, h5File], job('diff', npzFile, h5File)],
+  ];
+  for (const [op, ours, theirs] of jobs) {
+    const s = await interleaved({
+      ours: processTrial(node, ours),
+      ...(PYTHON ? { python: processTrial(PYTHON, theirs) } : {}),
+    });
+    rows.push({
+      case: desc,
+      op,
+      unit: 's',
+      ours: s.ours!,
+      python: s.python,
+      target: '>= 1x Python (aim 2x)',
+      ok: s.python !== undefined && s.python.median >= s.ours!.median,
+    });
+  }
+  const start = await interleaved({
+    ours: processTrial(node, [BIN, '--version']),
+    ...(PYTHON ? { python: processTrial(PYTHON, ['-c', 'import numpy, h5py']) } : {}),
+  });
+  rows.push({
+    case: 'CLI start-up',
+    op: 'statekit --version',
+    unit: 's',
+    ours: start.ours!,
+    python: start.python,
+    target: '<= 0.3 s (python: import numpy, h5py)',
+    ok: start.ours!.median <= 0.3,
+  });
+  for (const f of [npzFile, h5File, out('ours.h5'), out('py.h5'), out('ours.npz'), out('py.npz')])
+    fs.rmSync(f, { force: true });
 }
+
 console.log(
-  '\npython = numpy for npz rows, h5py for hdf5 rows (diff rows: median, the same comparison in Python); ratio = python time / statekit time (higher is faster); for memory, peak RSS growth / state bytes.',
+  `statekit bench: node ${process.version}, ${os.cpus().length} cores, ${repeats} interleaved repeats (median, min-max)`,
 );
+if (!PYTHON) console.log('python3 with numpy and h5py not found: the Python columns are empty');
+const A = values.quick ? 20 : 200;
+if (wants('npz')) {
+  await npzCase('a', A, 335_544);
+  await npzCase('b', values.quick ? 2000 : 20_000, 100);
+}
+if (wants('hdf5')) {
+  await hdf5Case('a', A, 335_544);
+  await hdf5Case('b', values.quick ? 2000 : 20_000, 100);
+}
+if (wants('diff')) {
+  await diffCase('npz', values.quick ? 1000 : 10_000);
+  await diffCase('hdf5', values.quick ? 1000 : 10_000);
+}
+if (wants('cli')) await cliCase(A, 335_544);
+py?.close();
+
+const figure = (s: Stats | undefined, unit: Row['unit']): string => {
+  if (!s) return '-';
+  const f = (x: number) => (unit === 's' ? x.toFixed(3) : x.toFixed(2));
+  return `${f(s.median)} (${f(s.min)}-${f(s.max)})`;
+};
+const table = [
+  ['case', 'op', 'statekit', 'python', 'py/ours', 'floor', 'ours/floor', 'target'],
+  ...rows.map((r) => [
+    r.case,
+    r.op,
+    figure(r.ours, r.unit),
+    figure(r.python, r.unit),
+    r.python && r.unit === 's'
+      ? `${(r.python.median / r.ours.median).toFixed(2)}x`
+      : r.python
+        ? ''
+        : '-',
+    r.floor ? `${figure(r.floor, r.unit)} ${r.floorName}` : '',
+    r.floor ? `${(r.ours.median / r.floor.median).toFixed(2)}x` : '',
+    `${r.ok ? 'PASS' : 'MISS'} ${r.target}`,
+  ]),
+];
+const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+console.log('');
+for (const row of table)
+  console.log(
+    row
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
+console.log(
+  '\nseconds (or, for memory, peak RSS growth / state bytes): median (min-max) of interleaved repeats. python = numpy for npz rows, h5py for hdf5 rows, a numpy+h5py script for the main job; py/ours > 1 means statekit is faster.',
+);
+if (values.json) {
+  const report = {
+    node: process.version,
+    cores: os.cpus().length,
+    repeats,
+    date: new Date().toISOString(),
+    rows,
+  };
+  fs.writeFileSync(values.json, `${JSON.stringify(report, null, 1)}\n`);
+  console.log(`JSON written to ${values.json}`);
+}

@@ -1,20 +1,28 @@
 #!/usr/bin/python3
-"""The Python side of `pnpm bench`: times numpy (np.savez / np.load) or h5py (flat root
-datasets) saving until fsynced and loading every array, on the arrays of an npz statekit wrote
-(the same data statekit was timed on). Usage: bench_python.py numpy|h5py SOURCE SCRATCH REPEATS.
-Prints JSON {"save": seconds, "load": seconds}, best of REPEATS. `bench_python.py diff ...`
-times the same comparison `statekit diff` makes (see time_diff)."""
+"""The Python side of `pnpm bench`, on the same files statekit is timed on.
+
+`bench_python.py serve` times one operation per JSON line read from stdin and answers one JSON
+line, so its timings interleave with statekit's in one run; imports and the first load of a
+save's arrays happen before any timing, as statekit's are:
+  {"op": "load", "lib": "numpy"|"h5py", "file": F}           -> {"seconds": s}
+  {"op": "save", "lib": ..., "source": NPZ, "file": F}        -> {"seconds": s} (until fsynced)
+  {"op": "diff", "lib": ..., "a": A, "b": B}                  -> {"seconds": s}
+  {"op": "peak", "lib": "numpy", "file": F}                   -> {"grew": bytes} (fresh process)
+`bench_python.py job convert|diff A B` is the main job as a user scripts it (process start and
+imports included): numpy + h5py converting npz<->h5 (fsynced) or comparing two files."""
 import json
 import os
+import re
+import subprocess
 import sys
 import time
 
 import numpy as np
 
 
-def save_numpy(path, arrays):
+def fsynced(path, write):
     with open(path, 'wb') as out:
-        np.savez(out, **arrays)
+        write(out)
         out.flush()
         os.fsync(out.fileno())
 
@@ -22,6 +30,16 @@ def save_numpy(path, arrays):
 def load_numpy(path):
     with np.load(path) as f:
         return {k: f[k] for k in f.files}
+
+
+def save_numpy(path, arrays):
+    fsynced(path, lambda out: np.savez(out, **arrays))
+
+
+def load_h5py(path):
+    import h5py
+    with h5py.File(path, 'r') as f:
+        return {k: f[k][()] for k in f.keys()}
 
 
 def save_h5py(path, arrays):
@@ -33,48 +51,68 @@ def save_h5py(path, arrays):
         os.fsync(out.id.get_vfd_handle())
 
 
-def load_h5py(path):
-    import h5py
-    with h5py.File(path, 'r') as f:
-        return {k: f[k][()] for k in f.keys()}
+LOAD = {'numpy': load_numpy, 'h5py': load_h5py}
+SAVE = {'numpy': save_numpy, 'h5py': save_h5py}
 
 
-def diff_files(library, a, b):
-    """What `statekit diff` does: every key of both, values compared (NaN equal to NaN)."""
-    load = load_numpy if library == 'numpy' else load_h5py
-    x, y = load(a), load(b)
-    return [k for k in x if k not in y or not np.array_equal(x[k], y[k], equal_nan=True)]
+def load_any(path):
+    return load_h5py(path) if path.endswith('.h5') else load_numpy(path)
 
 
-def time_diff():
-    """bench_python.py diff numpy|h5py A B REPEATS: prints {"diff": median seconds}."""
-    library, a, b, repeats = sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
-    times = []
-    for _ in range(repeats):
+def same(a, b):
+    """What `statekit diff` checks: the same keys, dtypes, shapes and values (NaN equal NaN)."""
+    if a.keys() != b.keys():
+        return False
+    for k in a:
+        x, y = a[k], b[k]
+        if x.dtype != y.dtype or x.shape != y.shape:
+            return False
+        nan = x.dtype.kind in 'fc'
+        if not np.array_equal(x, y, equal_nan=nan):
+            return False
+    return True
+
+
+def peak_growth(path):
+    """Peak RSS growth loading every array of `path` with numpy, in a fresh process."""
+    code = f'''
+import re, numpy as np
+def status(k): return int(re.search(k + r':\\s+(\\d+)', open('/proc/self/status').read()).group(1)) * 1024
+before = status('VmRSS')
+with np.load({path!r}) as f: kept = {{k: f[k] for k in f.files}}
+print(status('VmHWM') - before)'''
+    return int(subprocess.run([sys.executable, '-c', code], check=True, capture_output=True, text=True).stdout)
+
+
+def serve():
+    cached = {}
+    for line in sys.stdin:
+        req = json.loads(line)
+        op = req['op']
+        if op == 'peak':
+            print(json.dumps({'grew': peak_growth(req['file'])}), flush=True)
+            continue
+        if op == 'save' and req['source'] not in cached:
+            cached[req['source']] = load_numpy(req['source'])  # untimed, as statekit's state
         t = time.perf_counter()
-        assert diff_files(library, a, b) == []
-        times.append(time.perf_counter() - t)
-    print(json.dumps({'diff': sorted(times)[len(times) // 2]}))
+        if op == 'load':
+            LOAD[req['lib']](req['file'])
+        elif op == 'save':
+            SAVE[req['lib']](req['file'], cached[req['source']])
+        elif op == 'diff':
+            assert same(LOAD[req['lib']](req['a']), LOAD[req['lib']](req['b']))
+        seconds = time.perf_counter() - t
+        print(json.dumps({'seconds': seconds}), flush=True)
 
 
-def main():
-    if sys.argv[1] == 'diff':
-        return time_diff()
-    library, source, scratch, repeats = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-    save, load = {'numpy': (save_numpy, load_numpy), 'h5py': (save_h5py, load_h5py)}[library]
-    arrays = load_numpy(source)
-    saves, loads = [], []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        save(scratch, arrays)
-        saves.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        loaded = load(scratch)
-        loads.append(time.perf_counter() - t)
-        assert len(loaded) == len(arrays)
-    os.unlink(scratch)
-    print(json.dumps({'save': min(saves), 'load': min(loads)}))
+def job():
+    what, a, b = sys.argv[2], sys.argv[3], sys.argv[4]
+    if what == 'convert':
+        arrays = load_any(a)
+        (save_h5py if b.endswith('.h5') else save_numpy)(b, arrays)
+    elif what == 'diff':
+        sys.exit(0 if same(load_any(a), load_any(b)) else 1)
 
 
 if __name__ == '__main__':
-    main()
+    {'serve': serve, 'job': job}[sys.argv[1]]()
