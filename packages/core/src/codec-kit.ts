@@ -13,6 +13,7 @@ export {
   DUPLICATE_TARGETS,
   isAliasList,
 } from './brainpy-aliases.js';
+export { ByteArena } from './byte-arena.js';
 export { checkRange } from './byte-source.js';
 export {
   CONFIDENCE,

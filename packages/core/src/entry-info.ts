@@ -6,22 +6,28 @@ import { StreamedArray } from './streamed-array.js';
 /** Describes an entry (with its value in hand) as a reader's `list()` would. */
 export function infoOf(e: Entry): EntryInfo {
   const v = e.value;
+  if (isNdArray(v) || v instanceof StreamedArray) {
+    // Plain literals, no spreads: plans of 20,000 entries are built on every save.
+    const byteLength = v instanceof StreamedArray ? v.byteLength : v.data.byteLength;
+    const info: { -readonly [K in keyof EntryInfo]: EntryInfo[K] } = {
+      key: e.key,
+      path: e.path,
+      kind: 'array',
+      dtype: v.dtype,
+      shape: v.shape,
+      byteLength,
+    };
+    if (v.scalar) info.numpyScalar = true;
+    if (e.attrs !== undefined) info.attrs = e.attrs;
+    if (e.hints !== undefined) info.hints = e.hints;
+    return info;
+  }
   const base = {
     key: e.key,
     path: e.path,
     ...(e.attrs === undefined ? {} : { attrs: e.attrs }),
     ...(e.hints === undefined ? {} : { hints: e.hints }),
   };
-  if (isNdArray(v) || v instanceof StreamedArray) {
-    return {
-      ...base,
-      kind: 'array',
-      dtype: v.dtype,
-      shape: v.shape,
-      byteLength: isNdArray(v) ? bytesOf(v).byteLength : v.byteLength,
-      ...(v.scalar ? { numpyScalar: true } : {}),
-    };
-  }
   if (v instanceof SparseMatrix) {
     const parts = [v.values, v.rowIndex, v.colStart];
     const byteLength = parts.reduce((n, p) => n + bytesOf(p).byteLength, 0);

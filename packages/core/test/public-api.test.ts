@@ -77,6 +77,7 @@ test('@statekit/core exports', () => {
 test("@statekit/core/codec exports (the codec authors' kit)", () => {
   expect(Object.keys(kit).sort()).toMatchInlineSnapshot(`
     [
+      "ByteArena",
       "CONFIDENCE",
       "DUPLICATE_KEYS",
       "DUPLICATE_TARGETS",

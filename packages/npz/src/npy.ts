@@ -87,27 +87,44 @@ export function readNpyHeader(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS
   const prefix = major === 1 ? 10 : 12;
   if (bytes.byteLength < headerLength) throw new StatekitError('corrupt', 'truncated NPY header');
   const raw = bytes.subarray(prefix, headerLength);
-  const fields = parseNpyHeaderDict((major === 3 ? utf8(raw) : latin1(raw)).trimEnd());
-  if (fields.shape.length > limits.maxRank) {
+  const text = major === 3 ? utf8(raw) : latin1(raw);
+  const header = parsedHeaders.get(major + text) ?? parseHeaderText(text, major, headerLength);
+  if (header.shape.length > limits.maxRank) {
     throw new StatekitError(
       'limit',
-      `rank ${fields.shape.length} exceeds the limit maxRank=${limits.maxRank}`,
+      `rank ${header.shape.length} exceeds the limit maxRank=${limits.maxRank}`,
     );
   }
+  return header;
+}
+
+/**
+ * Headers parsed before, by version and text (with its padding, so the header length is the same):
+ * a checkpoint's arrays mostly share a few dtypes and shapes, and 20,000 small arrays then
+ * parse a handful of headers, not 20,000. Bounded; the headers are never modified.
+ */
+const parsedHeaders = new Map<string, NpyHeader>();
+const PARSED_HEADERS_KEPT = 256;
+
+function parseHeaderText(text: string, version: 1 | 2 | 3, headerLength: number): NpyHeader {
+  const fields = parseNpyHeaderDict(text.trimEnd());
   const resolved = resolveDescr(fields.descr);
   const count = elementCount(fields.shape);
   const dataLength = count * resolved.itemSize;
   if (!Number.isSafeInteger(dataLength)) {
     throw new StatekitError('limit', `shape (${fields.shape.join(', ')}) is too large`);
   }
-  return {
+  const header: NpyHeader = Object.freeze({
     ...resolved,
-    shape: fields.shape,
+    shape: Object.freeze(fields.shape) as number[],
     fortranOrder: fields.fortranOrder,
     headerLength,
     dataLength,
-    version: major,
-  };
+    version,
+  });
+  if (parsedHeaders.size >= PARSED_HEADERS_KEPT) parsedHeaders.clear();
+  parsedHeaders.set(version + text, header);
+  return header;
 }
 
 /** Version 3 headers are UTF-8; bytes that are not are damage, not an I/O failure. */
@@ -219,6 +236,21 @@ export function streamedNpyData(
  */
 export function encodeNpyHeader(array: Pick<NdArray, 'dtype' | 'shape' | 'itemSize'>): Uint8Array {
   const dict = formatNpyHeaderDict(descrOf(array), false, array.shape);
+  const known = encodedHeaders.get(dict);
+  if (known) return known;
+  if (encodedHeaders.size >= PARSED_HEADERS_KEPT) encodedHeaders.clear();
+  const out = encodeHeaderDict(dict);
+  encodedHeaders.set(dict, out);
+  return out;
+}
+
+/**
+ * Headers encoded before, by their dict: writing 20,000 arrays of a few shapes encodes a few
+ * headers. Callers write the bytes out and never modify them.
+ */
+const encodedHeaders = new Map<string, Uint8Array>();
+
+function encodeHeaderDict(dict: string): Uint8Array {
   for (const version of [1, 2] as const) {
     const lengthField = version === 1 ? 2 : 4;
     const hlen = dict.length + 1;

@@ -12,6 +12,7 @@ import {
   type WriteOptions,
 } from '@statekit/core';
 import {
+  ByteArena,
   bytesOf,
   checkArrayBytes,
   KeyIndex,
@@ -44,6 +45,12 @@ import { ZipWriter } from './zip-writer.js';
 
 /** Members at least this large are worth yielding to the event loop for, to overlap I/O. */
 const PREFETCH_YIELD_BYTES = 1 << 18;
+/** Bytes and members read ahead of the one being decoded. */
+const PREFETCH_BYTES = 8 << 20;
+const PREFETCH_MEMBERS = 8;
+
+/** Stored members' data below this many bytes come from the file's read-ahead block. */
+const PACK_BELOW = 16 << 10;
 
 /** `chunks` without their first `n` bytes. */
 async function* skipBytes(
@@ -87,6 +94,7 @@ async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<R
     seen.add(keyOfMember(m.name));
   }
   const index = new KeyIndex(members, (m) => keyOfMember(m.name), source.name);
+  const arena = new ByteArena();
   const offsets = new Map<ZipMember, number>();
   const dataOffset = async (m: ZipMember): Promise<number> => {
     let at = offsets.get(m);
@@ -138,7 +146,9 @@ async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<R
         const data = await source.read(start + header.headerLength, m.size - header.headerLength);
         return () => {
           if (verify) checkCrc(m, headerBytes, data);
-          return entry([key], decodeNpyData(header, data));
+          // Small arrays are packed together, not left as views that keep a read-ahead block.
+          const own = data.byteLength < PACK_BELOW ? arena.copy(data) : data;
+          return entry([key], decodeNpyData(header, own));
         };
       }
     }
@@ -183,17 +193,34 @@ async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<R
     },
     async *read(keys) {
       const wanted = index.select(keys);
-      // One member ahead: its read overlaps the CRC and decoding of the current one.
-      let pending = wanted[0] && guard(wanted[0], () => fetch(wanted[0]!));
+      // Members ahead are fetched while the current one is checked and decoded: their reads
+      // (on the threadpool) overlap this thread's CRC work, up to PREFETCH_BYTES and
+      // PREFETCH_MEMBERS in flight.
+      const ahead: (Promise<() => Entry> | undefined)[] = [];
+      let next = 0;
+      let inFlight = 0;
+      const refill = (i: number): void => {
+        while (
+          next < wanted.length &&
+          (next === i || (inFlight < PREFETCH_BYTES && next - i < PREFETCH_MEMBERS))
+        ) {
+          const m = wanted[next]!;
+          inFlight += m.compressedSize;
+          const p = guard(m, () => fetch(m));
+          // A failed prefetch must not go unhandled if the consumer stops here.
+          p.catch(() => {});
+          ahead[next++] = p;
+        }
+      };
       for (let i = 0; i < wanted.length; i++) {
         const m = wanted[i]!;
-        const finish = await pending!;
-        const next = wanted[i + 1];
-        pending = next && guard(next, () => fetch(next));
-        // A failed prefetch must not go unhandled if the consumer stops here.
-        pending?.catch(() => {});
-        // Let the prefetch run up to issuing its read before this thread computes the CRC.
-        if (next && next.compressedSize >= PREFETCH_YIELD_BYTES) await yieldToEventLoop();
+        refill(i);
+        const finish = await ahead[i]!;
+        ahead[i] = undefined;
+        inFlight -= m.compressedSize;
+        refill(i + 1);
+        // Let the prefetches run up to issuing their reads before this thread computes the CRC.
+        if (inFlight >= PREFETCH_YIELD_BYTES) await yieldToEventLoop();
         yield await guard(m, async () => finish());
       }
     },

@@ -27,9 +27,11 @@ export interface ZipMemberOptions {
   level?: number;
 }
 
+const ENCODER = new TextEncoder();
+
 /** A member name as ZIP stores it (UTF-8, flagged when not ASCII). */
 function memberName(name: string): { name: Uint8Array; utf8: boolean } {
-  const encoded = new TextEncoder().encode(name);
+  const encoded = ENCODER.encode(name);
   return { name: encoded, utf8: encoded.byteLength !== name.length };
 }
 
@@ -89,9 +91,10 @@ export class ZipWriter {
       data = [deflateRaw(concatBytes(parts), options.level)];
       method = 8;
     }
-    const compressedSize = data.reduce((n, p) => n + p.byteLength, 0);
-    const member = memberName(name);
-    const record = { ...member, method, crc, compressedSize, size, offset: this.offset };
+    let compressedSize = 0;
+    for (const part of data) compressedSize += part.byteLength;
+    const { name: encoded, utf8 } = memberName(name);
+    const record = { name: encoded, utf8, method, crc, compressedSize, size, offset: this.offset };
     await this.put(localHeader(record, size >= U32_MAX || compressedSize >= U32_MAX));
     for (const part of data) await this.put(part);
     this.records.push(record);
