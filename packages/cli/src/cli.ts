@@ -54,6 +54,11 @@ const COMMANDS = {
         value: 'K,K...',
         help: 'convert only these keys (repeatable)',
       },
+      'skip-unsupported': {
+        type: 'boolean',
+        default: false,
+        help: 'leave out entries statekit does not read (object arrays, compound types)',
+      },
       compress: { type: 'boolean', default: false, help: 'deflate npz members (savez_compressed)' },
       'brainpy-keys': {
         type: 'boolean',
@@ -238,6 +243,7 @@ async function runCommand(
           flatten: flag('flatten'),
           nest: flag('nest'),
           keys: keys?.filter((k) => k !== ''),
+          skipUnsupported: flag('skip-unsupported'),
         },
         out,
       );

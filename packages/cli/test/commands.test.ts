@@ -174,7 +174,7 @@ describe('usage', () => {
       [['help', 'diff'], '--rtol R        relative tolerance for floats (default 0)'],
       [['diff', 'a', '--help'], '--atol A        absolute tolerance for floats (default 0)'],
       [['ls', '--help'], '--sha256'],
-      [['convert', '-h'], '--flatten       store groups as dotted names'],
+      [['convert', '-h'], '--flatten           store groups as dotted names'],
     ] as const) {
       const r = await cli(...args);
       expect([r.code, r.stderr], args.join(' ')).toEqual([0, []]);

@@ -185,6 +185,70 @@ describe('--keys', () => {
   });
 });
 
+describe('entries statekit does not read stay in their entry', () => {
+  withPython(
+    'an object array in an npz, a compound dataset in an h5: listed, refused naming --skip-unsupported, skipped with it',
+    async () => {
+      const npzFile = path.join(tmp, 'object.npz');
+      const h5File = path.join(tmp, 'compound.h5');
+      python(
+        `import sys, h5py, numpy as np
+np.savez(sys.argv[1], a=np.arange(3), o=np.array([{'x': 1}], dtype=object), b=np.ones(2))
+with h5py.File(sys.argv[2], 'w') as f:
+    f['ok'] = np.arange(3)
+    f['rec'] = np.zeros(2, dtype=[('a', 'i4'), ('b', 'f8')])`,
+        npzFile,
+        h5File,
+      );
+      const why =
+        "object arrays (descr '|O') hold pickled Python objects; statekit refuses them, like numpy with allow_pickle=False";
+      expect(await cli('ls', npzFile)).toEqual({
+        code: 1,
+        stdout: [
+          'KEY  DTYPE        SHAPE  SIZE',
+          'a    int64        (3,)   24 B',
+          'o    unsupported  ()      0 B',
+          'b    float64      (2,)   16 B',
+        ],
+        stderr: [`statekit: ${npzFile}, key "o": ${why}`],
+      });
+      const json = JSON.parse((await cli('ls', '--json', '--sha256', h5File)).stdout[0]!);
+      expect(json.entries[1]).toEqual({
+        key: 'rec',
+        path: ['rec'],
+        dtype: 'none',
+        shape: [2],
+        unsupported: 'compound type {a,b} is not a complex number',
+      });
+      expect(json.entries[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+      const out = path.join(tmp, 'object-out.npz');
+      expect(await cli('convert', npzFile, out)).toEqual({
+        code: 1,
+        stdout: [],
+        stderr: [
+          `statekit: ${npzFile}, key "o": ${why}\npass --skip-unsupported to convert the other entries`,
+        ],
+      });
+      expect(fs.existsSync(out)).toBe(false);
+      const skipped = await cli('convert', npzFile, out, '--skip-unsupported');
+      expect(skipped.code).toBe(0);
+      expect(skipped.stderr).toEqual([`statekit: ${npzFile}, key "o": skipped: ${why}`]);
+      expect(skipped.stdout[0]).toMatch(/: 2 entries written, /);
+      expect(
+        python('import sys, numpy as np; print(sorted(np.load(sys.argv[1]).files))', out).trim(),
+      ).toBe("['a', 'b']");
+      const h5Out = path.join(tmp, 'compound-out.npz');
+      expect((await cli('convert', h5File, h5Out, '--skip-unsupported')).code).toBe(0);
+      // diff reports what it cannot compare, and compares the rest.
+      expect(await cli('diff', npzFile, npzFile)).toEqual({
+        code: 1,
+        stdout: [`o: not compared: ${why}`],
+        stderr: [],
+      });
+    },
+  );
+});
+
 describe('OUT is checked before any work; errors in plain words', () => {
   test('a directory, a missing directory, an existing file', async () => {
     const src = path.join(NPZ, 'str.npy');

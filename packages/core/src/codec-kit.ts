@@ -34,6 +34,7 @@ export {
   SEQUENCE_KINDS,
   type WritePlan,
 } from './container.js';
+export { unsupportedInfo } from './entry.js';
 export { infoOf } from './entry-info.js';
 export { type EntryContext, guardEntry, withContext } from './errors.js';
 export { yieldToEventLoop } from './event-loop.js';

@@ -27,6 +27,13 @@ export interface ConvertOptions {
   /** Convert only these keys (as listed; a key the input lacks is a `format` error). */
   keys?: readonly string[];
   /**
+   * Leave out the entries the reader lists as `unsupported` (an object array, a compound
+   * type) and convert the rest; they are given back in {@link ConvertResult.skipped}. Without
+   * it such entries fail the conversion, before anything is written, with an
+   * {@link UnsupportedEntriesError} naming them.
+   */
+  skipUnsupported?: boolean;
+  /**
    * Renames entries on the way (e.g. {@link brainpyLegacyKey}); `path` is as stored. The
    * input's containers are then rebuilt from the new paths (the root keeps its attributes);
    * containers whose attributes or kind that loses are refused unless `allowLossy`.
@@ -45,7 +52,16 @@ export interface ConvertOptions {
  */
 export const CONVERT_STREAM_ABOVE = 64 << 20;
 
-const CONVERT_OPTIONS = ['from', 'to', 'read', 'write', 'keys', 'rename', 'onProgress'];
+const CONVERT_OPTIONS = [
+  'from',
+  'to',
+  'read',
+  'write',
+  'keys',
+  'skipUnsupported',
+  'rename',
+  'onProgress',
+];
 
 /** Counts of a finished conversion. */
 export interface ConvertResult {
@@ -53,6 +69,24 @@ export interface ConvertResult {
   entries: number;
   /** Bytes of array data converted. */
   bytes: number;
+  /** Entries left out with `skipUnsupported`, each with its `problem`. */
+  skipped: EntryInfo[];
+}
+
+/**
+ * A conversion refused because the input has entries statekit does not read (tag
+ * `unsupported`); `entries` lists them with their problems. `skipUnsupported` converts the rest.
+ */
+export class UnsupportedEntriesError extends StatekitError {
+  constructor(
+    readonly entries: readonly EntryInfo[],
+    file?: string,
+  ) {
+    const [first] = entries;
+    const more =
+      entries.length > 1 ? ` (and ${entries.length - 1} more entries statekit does not read)` : '';
+    super('unsupported', `${first!.problem ?? 'not readable'}${more}`, { file, key: first!.key });
+  }
 }
 
 /**
@@ -79,7 +113,12 @@ export async function convert(
   });
   try {
     const codec = await getCodec(options.to, sink.name);
-    const { plan, dropped, replaced, selected } = await planFor(reader, codec, options);
+    const { plan, dropped, replaced, selected, skipped } = await planFor(
+      reader,
+      codec,
+      options,
+      source.name,
+    );
     checkLossless(codec, plan, options.write?.allowLossy, sink.name, dropped);
     const total = plan.entries.reduce((n, i) => n + i.byteLength, 0);
     let done = 0;
@@ -104,7 +143,7 @@ export async function convert(
       // Reader errors already name the source; anything else is about the output.
       throw withContext(error, sink.name);
     }
-    return { entries: written, bytes: done };
+    return { entries: written, bytes: done, skipped };
   } catch (error) {
     await sink.abort();
     throw withContext(error, source.name);
@@ -121,20 +160,26 @@ export async function convert(
 async function planFor(
   reader: Reader,
   codec: Codec,
-  { keys, rename }: ConvertOptions,
+  { keys, rename, skipUnsupported }: ConvertOptions,
+  file: string,
 ): Promise<{
   plan: WritePlan;
   dropped: LossProblem[];
   replaced: Map<string, Entry['value']>;
   selected: readonly string[] | undefined;
+  skipped: EntryInfo[];
 }> {
   const listed = await reader.list();
-  const wanted = keys && new Set(keys);
-  const chosen = wanted ? listed.filter((i) => wanted.has(i.key)) : listed;
   const known = new Set(listed.map((i) => i.key));
   const missing = keys?.find((k) => !known.has(k));
   if (missing !== undefined)
     throw new StatekitError('format', 'no such key in the file', { key: missing });
+  const keySet = keys && new Set(keys);
+  const asked = keySet ? listed.filter((i) => keySet.has(i.key)) : listed;
+  const skipped = asked.filter((i) => i.kind === 'unsupported');
+  if (skipped.length > 0 && !skipUnsupported) throw new UnsupportedEntriesError(skipped, file);
+  const chosen = skipped.length > 0 ? asked.filter((i) => i.kind !== 'unsupported') : asked;
+  const wanted = keys || skipped.length > 0 ? new Set(chosen.map((i) => i.key)) : undefined;
   const selected = wanted && [...wanted];
   const replaced = await aliasLists(reader, chosen, codec);
   let entries: EntryInfo[] = chosen.map((i) => {
@@ -144,14 +189,14 @@ async function planFor(
   const given: Container[] = (await reader.containers?.()) ?? [];
   if (!rename) {
     const containers = completeContainers(entries, wanted ? pruned(given, entries) : given);
-    return { plan: { entries, containers }, dropped: [], replaced, selected };
+    return { plan: { entries, containers }, dropped: [], replaced, selected, skipped };
   }
   entries = entries.map((i) => ({ ...i, ...renamed(i.path, rename) }));
   const root = given.find((c) => c.path.length === 0);
   const kept = root ? [{ ...root, children: [] }] : [];
   const dropped = given.flatMap((c) => (c.path.length === 0 ? [] : renameLosses(c)));
   const plan = { entries, containers: completeContainers(entries, kept) };
-  return { plan, dropped, replaced, selected };
+  return { plan, dropped, replaced, selected, skipped };
 }
 
 /**

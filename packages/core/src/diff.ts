@@ -34,6 +34,8 @@ interface Side {
   readonly stored: string;
   readonly path: readonly PathPart[];
   readonly name: string;
+  /** Why the reader cannot read it (an `unsupported` entry): it is not compared. */
+  readonly problem: string | undefined;
 }
 
 /**
@@ -42,7 +44,8 @@ interface Side {
  * by key; where a file has two entries of one key (HDF5's root dataset `E.V` and group dataset
  * `E/V`), by path, named `E/V`. A `.npy` file's one array is keyed by the file's name, so two
  * one-array files of which one is `.npy` compare their arrays whatever the names. BrainPy's
- * alias lists compare by the names they hold, in either form. Returns the differences, empty
+ * alias lists compare by the names they hold, in either form. An entry either reader lists as
+ * `unsupported` is reported (`not compared: why`), not read. Returns the differences, empty
  * when the files hold the same states.
  */
 export async function diff(
@@ -68,9 +71,14 @@ export async function diff(
       for (const s of sb)
         if (!names.has(s.name))
           out.push({ key: s.name, kind: 'only-in-b', detail: `only in ${b.name}` });
-      const common = new Map(
-        sa.filter((s) => byName.has(s.name)).map((s) => [entryId(s.stored, s.path), s]),
-      );
+      const shared = sa.filter((s) => byName.has(s.name));
+      for (const s of shared) {
+        const problem = s.problem ?? byName.get(s.name)!.problem;
+        if (problem !== undefined)
+          out.push({ key: s.name, kind: 'type', detail: `not compared: ${problem}` });
+      }
+      const readable = shared.filter((s) => !s.problem && !byName.get(s.name)!.problem);
+      const common = new Map(readable.map((s) => [entryId(s.stored, s.path), s]));
       const wanted = new Set([...common.values()].map((s) => s.stored));
       const sizes = new Map(la.map((i) => [entryId(i.key, i.path), i.byteLength]));
       const total = [...common.keys()].reduce((n, id) => n + (sizes.get(id) ?? 0), 0);
@@ -113,7 +121,8 @@ function sides(infos: readonly EntryInfo[], pathOf?: Rename, rename?: Rename): S
   for (const p of paths) count.set(keyOf(p), (count.get(keyOf(p)) ?? 0) + 1);
   return infos.map((i, n) => {
     const key = keyOf(paths[n]!);
-    return { stored: i.key, path: i.path, name: count.get(key)! > 1 ? paths[n]!.join('/') : key };
+    const name = count.get(key)! > 1 ? paths[n]!.join('/') : key;
+    return { stored: i.key, path: i.path, name, problem: i.problem };
   });
 }
 

@@ -37,9 +37,11 @@ export interface EntryInfo {
   readonly path: readonly PathPart[];
   /**
    * `array` for n-d arrays (numpy scalars too, with `numpyScalar`), `scalar` for Python
-   * scalars, `sparse` for a sparse matrix.
+   * scalars, `sparse` for a sparse matrix, `unsupported` for a value statekit recognises but
+   * does not read (an object array, a compound type): `problem` says why, and reading it is an
+   * `unsupported` StatekitError. One such entry does not stop the rest of a file from listing.
    */
-  readonly kind: 'array' | 'scalar' | 'sparse';
+  readonly kind: 'array' | 'scalar' | 'sparse' | 'unsupported';
   /** The dtype for arrays and sparse matrices; for scalar leaves the leaf kind. */
   readonly dtype: DType | 'int' | 'float' | 'str' | 'bool' | 'none' | 'bytes' | 'complex';
   /** Array (or sparse matrix) shape; `[]` for scalars. */
@@ -48,6 +50,8 @@ export interface EntryInfo {
   readonly byteLength: number;
   /** A numpy scalar (`np.float32(1)`), not a 0-d array. */
   readonly numpyScalar?: boolean;
+  /** Why statekit does not read it (kind `unsupported`). */
+  readonly problem?: string;
   readonly attrs?: Attrs;
   readonly hints?: Hints;
 }
@@ -62,4 +66,28 @@ export function entry(path: readonly PathPart[], value: Leaf, attrs?: Attrs, hin
   const base = { key: keyOf(path), path: [...path], value };
   const withAttrs = attrs === undefined ? base : { ...base, attrs };
   return hints === undefined ? withAttrs : { ...withAttrs, hints };
+}
+
+/**
+ * The info of an entry a reader cannot read because of `error` (an `unsupported`
+ * StatekitError): listed with its problem, so the rest of the file lists, converts and loads.
+ * Returns undefined for any other error, which the caller rethrows.
+ */
+export function unsupportedInfo(
+  path: readonly PathPart[],
+  error: unknown,
+  shape: readonly number[] = [],
+): EntryInfo | undefined {
+  if (!(error instanceof Error) || (error as { tag?: string }).tag !== 'unsupported')
+    return undefined;
+  const problem = (error as Error & { detail?: string }).detail ?? error.message;
+  return {
+    key: keyOf(path),
+    path,
+    kind: 'unsupported',
+    dtype: 'none',
+    shape,
+    byteLength: 0,
+    problem,
+  };
 }

@@ -36,6 +36,7 @@ export {
   flattenPath,
   nestSlashes,
   type Rename,
+  UnsupportedEntriesError,
 } from './convert.js';
 export { compareLeaves, type Difference, type DiffOptions, diff } from './diff.js';
 export {

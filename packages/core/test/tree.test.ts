@@ -213,7 +213,7 @@ describe('options are checked', () => {
     await expect(
       convert(toSource(new Uint8Array(0)), memorySink(), { to: 'tree', allowLossy: true } as never),
     ).rejects.toThrow(
-      'unknown option "allowLossy"; known: from, to, read, write, keys, rename, onProgress',
+      'unknown option "allowLossy"; known: from, to, read, write, keys, skipUnsupported, rename, onProgress',
     );
     unregisterCodec('tree');
   });

@@ -13,7 +13,7 @@ import {
   type PathPart,
   strArray,
 } from '@statekit/core';
-import { viewAs } from '@statekit/core/codec';
+import { unsupportedInfo, viewAs } from '@statekit/core/codec';
 import { DTYPE_ATTR, type Mapped, mapType, STORED_AS, type TypeMeta } from './h5-types.js';
 
 /** How a dataset's bytes are fetched: by h5wasm or by the native reader. */
@@ -62,8 +62,16 @@ export function resolve(meta: TypeMeta, attrs: Attrs): Mapped & { scalarLeaf?: s
 /** A dataset's entry info (dtype, shape, byte length, attributes) without reading its data. */
 export function datasetInfo(path: readonly PathPart[], meta: TypeMeta, attrs: Attrs): EntryInfo {
   const withAttrs = { key: path.join('.'), path, ...splitAttrs(attrs) };
-  const mapped = resolve(meta, attrs);
   const shape = meta.shape ?? [];
+  let mapped: ReturnType<typeof resolve>;
+  try {
+    mapped = resolve(meta, attrs);
+  } catch (error) {
+    // A type statekit does not read (a compound that is not {r, i}): this dataset alone.
+    const info = unsupportedInfo(path, error, shape);
+    if (!info) throw error;
+    return { ...info, ...splitAttrs(attrs) };
+  }
   if (mapped.kind === 'null')
     return { ...withAttrs, kind: 'scalar', dtype: 'none', shape: [], byteLength: 0 };
   if (mapped.kind === 'vlen-string') {

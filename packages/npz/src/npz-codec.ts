@@ -17,6 +17,7 @@ import {
   checkArrayBytes,
   KeyIndex,
   limitsWith,
+  unsupportedInfo,
   type WritePlan,
   type WriteSummary,
   withContext,
@@ -188,7 +189,17 @@ async function openNpz(source: ByteSource, options: ReadOptions = {}): Promise<R
     format: 'npz',
     async list() {
       const out: EntryInfo[] = [];
-      for (const m of members) out.push(await guard(m, () => describe(m)));
+      for (const m of members) {
+        try {
+          out.push(await guard(m, () => describe(m)));
+        } catch (error) {
+          // An object or structured array: listed as unsupported, the rest of the file lists.
+          const key = keyOfMember(m.name);
+          const info = unsupportedInfo([key], error);
+          if (!info) throw error;
+          out.push(info);
+        }
+      }
       return out;
     },
     async *read(keys) {

@@ -13,6 +13,7 @@ import {
   type Rename,
   registeredCodecs,
   StatekitError,
+  UnsupportedEntriesError,
 } from '@statekit/core';
 import { atomicFileSink, fileSource } from '@statekit/core/node';
 import { formatSize } from '../format-size.js';
@@ -28,6 +29,7 @@ export interface ConvertCliOptions {
   flatten: boolean;
   nest: boolean;
   keys?: readonly string[] | undefined;
+  skipUnsupported: boolean;
 }
 
 /** Converts IN to OUT; returns the exit code. */
@@ -52,10 +54,13 @@ export async function convert(
           ...(options.compress ? { npz: { compress: true } } : {}),
         },
         ...(options.keys ? { keys: options.keys } : {}),
+        skipUnsupported: options.skipUnsupported,
         onProgress: bar.update,
         ...(rename ? { rename } : {}),
       });
       bar.finish();
+      for (const s of result.skipped)
+        out.stderr(`statekit: ${input}, key "${s.key}": skipped: ${s.problem}`);
       const size = fs.statSync(output).size;
       const entries = `${result.entries} ${result.entries === 1 ? 'entry' : 'entries'}`;
       out.stdout(`${input} -> ${output} (${to}): ${entries} written, ${formatSize(size)}`);
@@ -65,12 +70,18 @@ export async function convert(
     }
   } catch (error) {
     bar.finish();
-    out.stderr(
-      `statekit: ${error instanceof LossyConversionError ? refusal(error, options) : error instanceof Error ? error.message : String(error)}`,
-    );
+    out.stderr(`statekit: ${explained(error, options)}`);
     if (!isStatekitError(error)) out.stderr(String((error as Error).stack));
     return 1;
   }
+}
+
+/** An error in the CLI's words: refusals name the flags that would let the conversion through. */
+function explained(error: unknown, options: ConvertCliOptions): string {
+  if (error instanceof LossyConversionError) return refusal(error, options);
+  if (error instanceof UnsupportedEntriesError)
+    return `${error.message}\npass --skip-unsupported to convert the other entries`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The output format: `--format` (aliases resolved), else the extension of OUT. */

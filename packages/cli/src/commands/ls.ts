@@ -44,9 +44,11 @@ interface JsonEntry {
   value?: unknown;
   /** Format metadata (HDF5 attributes, external links), when there is any. */
   attrs?: Record<string, unknown>;
+  /** Why statekit does not read this entry (an object array, a compound type). */
+  unsupported?: string;
 }
 
-/** Lists each file; returns the exit code (1 when any file failed). */
+/** Lists each file; returns the exit code (1 when any file, or any entry of one, failed). */
 export async function ls(files: string[], options: LsOptions, out: Output): Promise<number> {
   let failed = false;
   for (const file of files) {
@@ -57,10 +59,18 @@ export async function ls(files: string[], options: LsOptions, out: Output): Prom
         file,
         options,
         options.sha256 ? bar.update : undefined,
-      );
+      ).catch((error) => {
+        throw withContext(error, file); // list() errors do not all name the file themselves
+      });
       bar.finish();
+      // An entry statekit does not read is listed, and the file counts as not read whole.
+      if (listing.entries.some((e) => e.unsupported)) failed = true;
       if (options.json) out.stdout(JSON.stringify(listing));
-      else printTable(listing, sizes, files.length > 1, out);
+      else {
+        printTable(listing, sizes, files.length > 1, out);
+        for (const e of listing.entries)
+          if (e.unsupported) out.stderr(`statekit: ${file}, key "${e.key}": ${e.unsupported}`);
+      }
     } catch (error) {
       bar.finish();
       failed = true;
@@ -94,7 +104,8 @@ async function listFile(
     try {
       const infos = await reader.list();
       const needsValue = (i: EntryInfo): boolean =>
-        options.sha256 || i.kind === 'scalar' || i.dtype === 'str' || i.dtype === 'bytes';
+        i.kind !== 'unsupported' &&
+        (options.sha256 || i.kind === 'scalar' || i.dtype === 'str' || i.dtype === 'bytes');
       // Each value is hashed and rendered as it is read, then dropped: memory holds one entry.
       const rendered = new Map<string, Pick<JsonEntry, 'sha256' | 'value'>>();
       const wanted = infos.filter(needsValue);
@@ -123,6 +134,7 @@ async function listFile(
           ...rendered.get(info.key),
         };
         if (e.value === undefined) delete e.value;
+        if (info.problem !== undefined) e.unsupported = info.problem;
         if (info.attrs && Object.keys(info.attrs).length > 0) e.attrs = jsonAttrs(info.attrs);
         entries.push(e);
       }
@@ -174,7 +186,7 @@ function printTable(listing: Listing, sizes: number[], withTitle: boolean, out: 
   for (const e of listing.entries) uses.set(e.key, (uses.get(e.key) ?? 0) + 1);
   const rows = listing.entries.map((e, i) => [
     uses.get(e.key)! > 1 ? e.path.join('/') : e.key,
-    e.dtype,
+    e.unsupported ? 'unsupported' : e.dtype,
     e.shape.length === 0 && e.value !== undefined && !isDType(e.dtype)
       ? 'scalar'
       : formatShape(e.shape),
