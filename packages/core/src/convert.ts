@@ -131,7 +131,8 @@ export async function convert(
       for await (const e of reader.read(selected)) {
         const info = plan.entries[yielded++]!;
         const value = replaced.get(e.key) ?? e.value;
-        yield { ...e, key: info.key, path: info.path, value: counted(value, progress) };
+        const seen = value instanceof StreamedArray ? value.observed(progress) : value;
+        yield { ...e, key: info.key, path: info.path, value: seen };
         if (!(value instanceof StreamedArray)) progress(info.byteLength);
       }
     }
@@ -243,23 +244,6 @@ async function aliasLists(
     out.set(e.key, aliasEntry(e.key, aliasNames(e.value), form).value);
   }
   return out;
-}
-
-/** `value`, reporting its bytes to `progress` slice by slice when it is read in slices. */
-function counted(value: Entry['value'], progress: (bytes: number) => void): Entry['value'] {
-  if (!(value instanceof StreamedArray)) return value;
-  return new StreamedArray(
-    value.dtype,
-    value.shape,
-    value.itemSize,
-    async function* () {
-      for await (const slice of value.slices()) {
-        yield slice;
-        progress(slice.byteLength);
-      }
-    },
-    { scalar: value.scalar },
-  );
 }
 
 function renamed(

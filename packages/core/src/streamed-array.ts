@@ -73,6 +73,26 @@ export class StreamedArray<D extends DType = DType> {
     }
   }
 
+  /**
+   * The same array, calling `onBytes` with each slice's size as it is consumed: for progress
+   * by bytes through a single large array.
+   */
+  observed(onBytes: (bytes: number) => void): StreamedArray<D> {
+    const source = this;
+    return new StreamedArray(
+      this.dtype,
+      this.shape,
+      this.itemSize,
+      async function* () {
+        for await (const slice of source.slices()) {
+          yield slice;
+          onBytes(slice.byteLength);
+        }
+      },
+      { ...this.context, scalar: this.scalar },
+    );
+  }
+
   /** The whole array in memory, after checking its size against `maxBytes`. */
   async load(maxBytes = DEFAULT_LIMITS.maxArrayBytes): Promise<NdArray<D>> {
     try {

@@ -109,19 +109,24 @@ async function listFile(
       // Each value is hashed and rendered as it is read, then dropped: memory holds one entry.
       const rendered = new Map<string, Pick<JsonEntry, 'sha256' | 'value'>>();
       const wanted = infos.filter(needsValue);
-      const sizes = new Map(wanted.map((i) => [JSON.stringify(i.path), i.byteLength]));
+      const entryBytes = new Map(wanted.map((i) => [JSON.stringify(i.path), i.byteLength]));
       const total = wanted.reduce((n, i) => n + i.byteLength, 0);
       let done = 0;
       if (wanted.length > 0) {
         for await (const { key, path, value } of reader.read(wanted.map((i) => i.key))) {
+          // A large array is hashed slice by slice: progress follows its bytes.
+          const streamed = value instanceof StreamedArray;
+          const report = (bytes: number): void => {
+            done += bytes;
+            onProgress?.(done, total);
+          };
           try {
-            const shown = await render(value, options.sha256);
+            const shown = await render(streamed ? value.observed(report) : value, options.sha256);
             if (shown) rendered.set(key, shown);
           } catch (error) {
             throw withContext(error, file, key);
           }
-          done += sizes.get(JSON.stringify(path)) ?? 0;
-          onProgress?.(done, total);
+          if (!streamed) report(entryBytes.get(JSON.stringify(path)) ?? 0);
         }
       }
       const entries: JsonEntry[] = [];
