@@ -238,6 +238,63 @@ function plainJsPeak(count: number, floats: number): number {
 
 const rows: Row[] = [];
 
+/**
+ * Loads of `file` and saves of `state` in `format`, by statekit, by numpy or h5py (saving the
+ * arrays of the npz `source`) and by the floors, interleaved; one row each, with `targets`.
+ */
+async function loadAndSave(
+  desc: string,
+  state: Record<string, ReturnType<typeof ndarray>>,
+  format: 'npz' | 'hdf5',
+  file: string,
+  source: string,
+  targets: Record<'load' | 'save', { target: string; ok: (s: Record<string, Stats>) => boolean }>,
+): Promise<void> {
+  const lib = format === 'npz' ? 'numpy' : 'h5py';
+  const ext = path.extname(file);
+  const ours = path.join(dir, `ours${ext}`);
+  const theirs = path.join(dir, `${lib}${ext}`);
+  const plain = path.join(dir, 'plain.bin');
+  const trials: Record<'load' | 'save', Record<string, Trial>> = {
+    load: {
+      ours: () => seconds(() => loadAll(file)),
+      floor: plainRead(file),
+      ...(py ? { python: py.timed({ op: 'load', lib, file }) } : {}),
+    },
+    save: {
+      ours: () => seconds(() => saveStates(state, atomicFileSink(ours), { format })),
+      floor: plainWrite(plain, fs.statSync(file).size),
+      ...(py ? { python: py.timed({ op: 'save', lib, source, file: theirs }) } : {}),
+    },
+  };
+  for (const op of ['load', 'save'] as const) {
+    const s = await interleaved(trials[op]);
+    const { target, ok } = targets[op];
+    const floorName = op === 'load' ? 'plain read' : 'plain write+fsync';
+    rows.push({
+      case: desc,
+      op,
+      unit: 's',
+      ours: s.ours!,
+      python: s.python,
+      floor: s.floor,
+      floorName,
+      target,
+      ok: ok(s),
+    });
+  }
+  for (const f of [ours, theirs, plain]) fs.rmSync(f, { force: true });
+}
+
+/** A target on the median: statekit within `times` the floor. */
+const withinFloor = (times: number) => (s: Record<string, Stats>) =>
+  s.ours!.median <= times * s.floor!.median;
+/** A target on the median: statekit under `limit` seconds. */
+const under = (limit: number) => (s: Record<string, Stats>) => s.ours!.median < limit;
+/** A target on the medians: Python's time at least `times` statekit's. */
+const fasterThanPython = (times: number) => (s: Record<string, Stats>) =>
+  s.python !== undefined && s.python.median / s.ours!.median >= times;
+
 /** npz (a) and (b): load and save beside numpy, with the read and write floors. */
 async function npzCase(label: 'a' | 'b', count: number, floats: number): Promise<void> {
   const state = makeState(count, floats);
@@ -246,52 +303,24 @@ async function npzCase(label: 'a' | 'b', count: number, floats: number): Promise
       ? `(a) npz ${count} x f32 ${(count * floats * 4) >> 20} MiB`
       : `(b) npz ${count} x ${floats} f32`;
   const file = path.join(dir, `${label}.npz`);
-  const ours = path.join(dir, `${label}-ours.npz`);
-  const theirs = path.join(dir, `${label}-numpy.npz`);
   await saveStates(state, atomicFileSink(file), { format: 'npz' });
-  const size = fs.statSync(file).size;
-  const loads = await interleaved({
-    ours: () => seconds(() => loadAll(file)),
-    floor: plainRead(file),
-    ...(py ? { python: py.timed({ op: 'load', lib: 'numpy', file }) } : {}),
-  });
-  const saves = await interleaved({
-    ours: () => seconds(() => saveStates(state, atomicFileSink(ours), { format: 'npz' })),
-    floor: plainWrite(path.join(dir, 'plain.bin'), size),
-    ...(py ? { python: py.timed({ op: 'save', lib: 'numpy', source: file, file: theirs }) } : {}),
-  });
-  const load = {
-    case: desc,
-    op: 'load',
-    unit: 's' as const,
-    ours: loads.ours!,
-    python: loads.python,
-    floor: loads.floor,
-    floorName: 'plain read',
-  };
-  const save = {
-    case: desc,
-    op: 'save',
-    unit: 's' as const,
-    ours: saves.ours!,
-    python: saves.python,
-    floor: saves.floor,
-    floorName: 'plain write+fsync',
-  };
-  if (label === 'a') {
-    rows.push({
-      ...load,
-      target: '<= 1.5x plain read',
-      ok: load.ours.median <= 1.5 * load.floor!.median,
-    });
-    rows.push({
-      ...save,
-      target: '<= 1.1x plain write+fsync',
-      ok: save.ours.median <= 1.1 * save.floor!.median,
-    });
-  } else {
-    rows.push({ ...load, target: '< 0.5 s', ok: load.ours.median < 0.5 });
-    rows.push({ ...save, target: '< 0.5 s', ok: save.ours.median < 0.5 });
+  await loadAndSave(
+    desc,
+    state,
+    'npz',
+    file,
+    file,
+    label === 'a'
+      ? {
+          load: { target: '<= 1.5x plain read', ok: withinFloor(1.5) },
+          save: { target: '<= 1.1x plain write+fsync', ok: withinFloor(1.1) },
+        }
+      : {
+          load: { target: '< 0.5 s', ok: under(0.5) },
+          save: { target: '< 0.5 s', ok: under(0.5) },
+        },
+  );
+  if (label === 'b') {
     const bytes = count * floats * 4;
     const memory = await interleaved({
       ours: async () => statekitPeak(file) / bytes,
@@ -312,7 +341,7 @@ async function npzCase(label: 'a' | 'b', count: number, floats: number): Promise
       ok: memory.ours!.median <= 2,
     });
   }
-  for (const f of [file, ours, theirs]) fs.rmSync(f, { force: true });
+  fs.rmSync(file, { force: true });
 }
 
 /** HDF5 (a) and (b): statekit beside h5py, flat root datasets. */
@@ -324,37 +353,12 @@ async function hdf5Case(label: 'a' | 'b', count: number, floats: number): Promis
       : `(b) hdf5 ${count} x ${floats} f32`;
   const file = path.join(dir, `${label}.h5`);
   const source = path.join(dir, `${label}-source.npz`);
-  const theirs = path.join(dir, `${label}-h5py.h5`);
   await saveStates(state, atomicFileSink(source), { format: 'npz' });
   await saveStates(state, atomicFileSink(file), { format: 'hdf5' });
-  const loads = await interleaved({
-    ours: () => seconds(() => loadAll(file)),
-    floor: plainRead(file),
-    ...(py ? { python: py.timed({ op: 'load', lib: 'h5py', file }) } : {}),
-  });
-  const saves = await interleaved({
-    ours: () => seconds(() => saveStates(state, atomicFileSink(file), { format: 'hdf5' })),
-    floor: plainWrite(path.join(dir, 'plain.bin'), fs.statSync(file).size),
-    ...(py ? { python: py.timed({ op: 'save', lib: 'h5py', source, file: theirs }) } : {}),
-  });
-  const ratio = label === 'a' ? 0.5 : 3;
-  for (const [op, s, floorName] of [
-    ['load', loads, 'plain read'],
-    ['save', saves, 'plain write+fsync'],
-  ] as const) {
-    rows.push({
-      case: desc,
-      op,
-      unit: 's',
-      ours: s.ours!,
-      python: s.python,
-      floor: s.floor,
-      floorName,
-      target: `>= ${ratio}x h5py`,
-      ok: s.python !== undefined && s.python.median / s.ours!.median >= ratio,
-    });
-  }
-  for (const f of [file, source, theirs]) fs.rmSync(f, { force: true });
+  const times = label === 'a' ? 0.5 : 3;
+  const target = { target: `>= ${times}x h5py`, ok: fasterThanPython(times) };
+  await loadAndSave(desc, state, 'hdf5', file, source, { load: target, save: target });
+  for (const f of [file, source]) fs.rmSync(f, { force: true });
 }
 
 /** diff at `count` and `2 * count` keys (linear?), beside the same comparison in Python. */
@@ -447,7 +451,7 @@ async function cliCase(count: number, floats: number): Promise<void> {
       ours: s.ours!,
       python: s.python,
       target: '>= 1x Python (aim 2x)',
-      ok: s.python !== undefined && s.python.median >= s.ours!.median,
+      ok: fasterThanPython(1)(s),
     });
   }
   const start = await interleaved({

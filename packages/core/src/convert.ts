@@ -170,18 +170,7 @@ async function planFor(
   selected: readonly string[] | undefined;
   skipped: EntryInfo[];
 }> {
-  const listed = await reader.list();
-  const known = new Set(listed.map((i) => i.key));
-  const missing = keys?.find((k) => !known.has(k));
-  if (missing !== undefined)
-    throw new StatekitError('format', 'no such key in the file', { key: missing });
-  const keySet = keys && new Set(keys);
-  const asked = keySet ? listed.filter((i) => keySet.has(i.key)) : listed;
-  const skipped = asked.filter((i) => i.kind === 'unsupported');
-  if (skipped.length > 0 && !skipUnsupported) throw new UnsupportedEntriesError(skipped, file);
-  const chosen = skipped.length > 0 ? asked.filter((i) => i.kind !== 'unsupported') : asked;
-  const wanted = keys || skipped.length > 0 ? new Set(chosen.map((i) => i.key)) : undefined;
-  const selected = wanted && [...wanted];
+  const { chosen, skipped, selected } = selection(await reader.list(), keys, skipUnsupported, file);
   const replaced = await aliasLists(reader, chosen, codec);
   let entries: EntryInfo[] = chosen.map((i) => {
     const value = replaced.get(i.key);
@@ -189,7 +178,7 @@ async function planFor(
   });
   const given: Container[] = (await reader.containers?.()) ?? [];
   if (!rename) {
-    const containers = completeContainers(entries, wanted ? pruned(given, entries) : given);
+    const containers = completeContainers(entries, selected ? pruned(given, entries) : given);
     return { plan: { entries, containers }, dropped: [], replaced, selected, skipped };
   }
   entries = entries.map((i) => ({ ...i, ...renamed(i.path, rename) }));
@@ -198,6 +187,34 @@ async function planFor(
   const dropped = given.flatMap((c) => (c.path.length === 0 ? [] : renameLosses(c)));
   const plan = { entries, containers: completeContainers(entries, kept) };
   return { plan, dropped, replaced, selected, skipped };
+}
+
+/**
+ * The entries to convert: those of `keys` (all without), less the ones the reader lists as
+ * `unsupported` (refused unless `skipUnsupported`); `selected` is their keys when that is not
+ * every entry.
+ */
+function selection(
+  listed: readonly EntryInfo[],
+  keys: readonly string[] | undefined,
+  skipUnsupported: boolean | undefined,
+  file: string,
+): { chosen: EntryInfo[]; skipped: EntryInfo[]; selected: string[] | undefined } {
+  const known = new Set(listed.map((i) => i.key));
+  const missing = keys?.find((k) => !known.has(k));
+  if (missing !== undefined)
+    throw new StatekitError('format', 'no such key in the file', { key: missing });
+  const keySet = keys && new Set(keys);
+  const asked = keySet ? listed.filter((i) => keySet.has(i.key)) : [...listed];
+  const skipped = asked.filter((i) => i.kind === 'unsupported');
+  if (skipped.length > 0 && !skipUnsupported) throw new UnsupportedEntriesError(skipped, file);
+  const chosen = skipped.length > 0 ? asked.filter((i) => i.kind !== 'unsupported') : asked;
+  const partial = keys !== undefined || skipped.length > 0;
+  return {
+    chosen,
+    skipped,
+    selected: partial ? [...new Set(chosen.map((i) => i.key))] : undefined,
+  };
 }
 
 /**
