@@ -113,7 +113,8 @@ export async function readZipDirectory(source: ByteSource, limits: Limits): Prom
     let localHeaderOffset = cv.getUint32(p + 42, true);
     const end = p + 46 + nameLength + extraLength + commentLength;
     if (end > cd.byteLength) throw corrupt(`central directory entry ${n} overruns the directory`);
-    const nameBytes = cd.slice(p + 46, p + 46 + nameLength);
+    // A view, not a copy: 20,000 names would each cost an ArrayBuffer of their own.
+    const nameBytes = cd.subarray(p + 46, p + 46 + nameLength);
     const name = decoder.decode(nameBytes);
     // zipfile (numpy) cuts names at a NUL, so it would see another name than we do.
     if (nameBytes.includes(0))
