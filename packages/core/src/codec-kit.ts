@@ -43,7 +43,7 @@ export { checkArrayBytes, type Limits, limitsWith } from './limits.js';
 export { describeLeaf } from './load-states.js';
 export { fortranToC, swapBytesInPlace } from './memory-order.js';
 export { bytesOf, itemSizeOf, viewAs } from './ndarray.js';
-export { descrOf, type ResolvedDescr, resolveDescr } from './numpy-descr.js';
+export { descrOf, numpyArrayOf, type ResolvedDescr, resolveDescr } from './numpy-descr.js';
 export { checkOptions, READ_OPTIONS, WRITE_OPTIONS } from './options.js';
 export { pyList, pyStr } from './python-repr.js';
 export { extensionOf, getCodec, pickCodec, SNIFF_BYTES } from './registry.js';

@@ -5,9 +5,18 @@
  * - `unsupported`: valid input that statekit refuses (object dtypes, encrypted ZIP members);
  * - `mismatch`: loaded data does not fit the target (shape, dtype, lossy conversion);
  * - `limit`: a safety limit was exceeded (header size, element count, decompressed size);
+ * - `unsafe`: the file asks for code to run (a pickle global outside the allowlist, such as
+ *   `os.system`): refused before anything later in the file is acted on;
  * - `io`: the file system or byte source failed.
  */
-export type ErrorTag = 'format' | 'corrupt' | 'unsupported' | 'mismatch' | 'limit' | 'io';
+export type ErrorTag =
+  | 'format'
+  | 'corrupt'
+  | 'unsupported'
+  | 'mismatch'
+  | 'limit'
+  | 'unsafe'
+  | 'io';
 
 /** Context attached to a {@link StatekitError}. */
 export interface ErrorContext {

@@ -20,6 +20,8 @@ export interface Limits {
    * slices (`ReadOptions.streamAbove`, as `statekit ls` and `convert` do) or the limit raised.
    */
   maxArrayBytes: number;
+  /** Deepest nesting of containers in a tree format (pickle, msgpack): deeper is refused. */
+  maxDepth: number;
 }
 
 /** The default limits. */
@@ -30,6 +32,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxDecompressedBytes: 2 ** 53 - 1,
   maxIndexBytes: 1 << 30,
   maxArrayBytes: 2 ** 31,
+  maxDepth: 512,
 });
 
 /** Merges user limits over the defaults. */

@@ -2,7 +2,8 @@
  * `numpy.dtype` objects and flax msgpack files name their arrays by. */
 import { DTYPES, type DType } from './dtype.js';
 import { StatekitError } from './errors.js';
-import type { NdArray } from './ndarray.js';
+import { fortranToC, swapBytesInPlace } from './memory-order.js';
+import { type NdArray, ndarray, viewAs } from './ndarray.js';
 
 /** A descr resolved to a statekit dtype plus what decoding needs. */
 export interface ResolvedDescr {
@@ -88,4 +89,25 @@ export function descrOf(array: Pick<NdArray, 'dtype' | 'itemSize'>): string {
     throw new StatekitError('unsupported', 'bfloat16 has no numpy descr; convert it first');
   }
   return DTYPES[array.dtype].descr;
+}
+
+/**
+ * The array numpy stores as `bytes` in `descr`'s byte order and C or Fortran order (NPY
+ * members, pickled ndarrays, flax msgpack arrays): little-endian C-order bytes, viewed in place
+ * when nothing needs changing and the offset is aligned, else copied once. `bytes` must hold
+ * exactly the array (callers check and name the file and key).
+ */
+export function numpyArrayOf(
+  descr: ResolvedDescr,
+  shape: readonly number[],
+  fortranOrder: boolean,
+  bytes: Uint8Array,
+): NdArray {
+  let data = bytes;
+  if (descr.bigEndian) {
+    data = data.slice();
+    swapBytesInPlace(data, descr.swapWidth);
+  }
+  if (fortranOrder && shape.length > 1) data = fortranToC(data, shape, descr.itemSize);
+  return ndarray(descr.dtype, shape, viewAs(descr.dtype, data), descr.itemSize);
 }

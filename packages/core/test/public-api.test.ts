@@ -108,6 +108,7 @@ test("@statekit/core/codec exports (the codec authors' kit)", () => {
       "itemSizeOf",
       "limitsWith",
       "lossesOf",
+      "numpyArrayOf",
       "pickCodec",
       "planOf",
       "pyList",

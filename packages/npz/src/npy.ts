@@ -3,18 +3,16 @@ import {
   elementCount,
   type Limits,
   type NdArray,
-  ndarray,
   SLICE_BYTES,
   StatekitError,
   StreamedArray,
 } from '@statekit/core';
 import {
   descrOf,
-  fortranToC,
+  numpyArrayOf,
   type ResolvedDescr,
   resolveDescr,
   swapBytesInPlace,
-  viewAs,
   wholeSlices,
 } from '@statekit/core/codec';
 
@@ -189,15 +187,12 @@ export function checkDataLength(header: NpyHeader, available: number): void {
  */
 export function decodeNpyData(header: NpyHeader, data: Uint8Array): NdArray {
   checkDataLength(header, data.byteLength);
-  let bytes = data.subarray(0, header.dataLength);
-  if (header.bigEndian) {
-    bytes = bytes.slice();
-    swapBytesInPlace(bytes, header.swapWidth);
-  }
-  if (header.fortranOrder && header.shape.length > 1) {
-    bytes = fortranToC(bytes, header.shape, header.itemSize);
-  }
-  return ndarray(header.dtype, header.shape, viewAs(header.dtype, bytes), header.itemSize);
+  return numpyArrayOf(
+    header,
+    header.shape,
+    header.fortranOrder,
+    data.subarray(0, header.dataLength),
+  );
 }
 
 /**
