@@ -19,6 +19,8 @@ import zlib
 
 import numpy as np
 
+import pickle_fixtures
+
 try:
     import h5py
 except ImportError:  # the HDF5 fixtures need Debian's python3-h5py
@@ -283,6 +285,7 @@ def main():
     z[30 + len('x.npy') + 20 + 40] ^= 0x55
     bad('bad-deflate.npz', bytes(z), 'corrupt', 'damaged deflate stream')
     hostile_npz()
+    pickle_fixtures.write_all(ROOT, np.random.default_rng(20261206), sha256, dtype_name, every_dtype, einet)
     if h5py is not None:
         h5_fixtures(np.random.default_rng(20261122))
     else:
