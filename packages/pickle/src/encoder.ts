@@ -1,0 +1,190 @@
+/**
+ * Pickle opcodes out, as CPython's `_Pickler` chooses them for each protocol (2-5): small ints
+ * as BININT1/2, then BININT, then LONG1/LONG4; floats as BINFLOAT; str as (SHORT_)BINUNICODE;
+ * bytes as (SHORT_)BINBYTES from protocol 3 and `_codecs.encode(latin1, 'latin1')` before;
+ * globals as GLOBAL lines before protocol 4 and STACK_GLOBAL from it, each memoized once.
+ * Output is buffered and handed to the sink in large pieces; big payloads go straight through.
+ */
+import type { ByteSink } from '@statekit/core';
+import { OP } from './opcodes.js';
+
+/** Buffered bytes are handed to the sink past this size. */
+const FLUSH_AT = 1 << 20;
+
+/** Python 3's names for protocols below 3, as `fix_imports` writes them (`builtins` -> `__builtin__`). */
+const PY2_NAMES: Record<string, string> = { builtins: '__builtin__' };
+
+const utf8 = new TextEncoder();
+
+export class PickleEncoder {
+  private buffer = new Uint8Array(FLUSH_AT + 64);
+  private used = 0;
+  private readonly globals = new Map<string, number>();
+  private memoSize = 0;
+
+  constructor(
+    private readonly sink: ByteSink,
+    readonly protocol: number,
+  ) {}
+
+  /** One opcode and its fixed-width argument bytes. */
+  op(code: number, ...args: number[]): void {
+    this.ensure(1 + args.length);
+    this.buffer[this.used++] = code;
+    for (const b of args) this.buffer[this.used++] = b;
+  }
+
+  raw(bytes: Uint8Array): void {
+    this.ensure(bytes.byteLength);
+    this.buffer.set(bytes, this.used);
+    this.used += bytes.byteLength;
+  }
+
+  /** Bytes written straight to the sink (a large payload), after what is buffered. */
+  async direct(bytes: Uint8Array): Promise<void> {
+    await this.flush();
+    await this.sink.write(bytes);
+  }
+
+  async maybeFlush(): Promise<void> {
+    if (this.used >= FLUSH_AT) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.used === 0) return;
+    await this.sink.write(this.buffer.slice(0, this.used));
+    this.used = 0;
+  }
+
+  private ensure(n: number): void {
+    if (this.used + n <= this.buffer.byteLength) return;
+    const grown = new Uint8Array(Math.max(this.buffer.byteLength * 2, this.used + n));
+    grown.set(this.buffer.subarray(0, this.used));
+    this.buffer = grown;
+  }
+
+  /** A little-endian unsigned length of `width` bytes. */
+  private le(value: number, width: number): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < width; i++) {
+      out.push(value % 256);
+      value = Math.floor(value / 256);
+    }
+    return out;
+  }
+
+  header(): void {
+    this.op(OP.PROTO, this.protocol);
+  }
+
+  none(): void {
+    this.op(OP.NONE);
+  }
+
+  bool(value: boolean): void {
+    this.op(value ? OP.NEWTRUE : OP.NEWFALSE);
+  }
+
+  int(value: bigint | number): void {
+    const v = BigInt(value);
+    if (v >= 0n && v < 256n) this.op(OP.BININT1, Number(v));
+    else if (v >= 0n && v < 65536n) this.op(OP.BININT2, ...this.le(Number(v), 2));
+    else if (v >= -(2n ** 31n) && v < 2n ** 31n)
+      this.op(OP.BININT, ...this.le(Number(BigInt.asUintN(32, v)), 4));
+    else {
+      const bytes = longBytes(v);
+      if (bytes.length < 256) this.op(OP.LONG1, bytes.length);
+      else this.op(OP.LONG4, ...this.le(bytes.length, 4));
+      this.raw(bytes);
+    }
+  }
+
+  float(value: number): void {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setFloat64(0, value, false);
+    this.op(OP.BINFLOAT);
+    this.raw(b);
+  }
+
+  str(value: string): void {
+    const bytes = utf8.encode(value);
+    if (bytes.length < 256 && this.protocol >= 4) this.op(OP.SHORT_BINUNICODE, bytes.length);
+    else this.op(OP.BINUNICODE, ...this.le(bytes.length, 4));
+    this.raw(bytes);
+  }
+
+  /** The opcode that introduces `n` bytes of a `bytes` payload (protocol 3+). */
+  bytesHead(n: number): void {
+    if (n < 256) this.op(OP.SHORT_BINBYTES, n);
+    else if (n < 2 ** 32) this.op(OP.BINBYTES, ...this.le(n, 4));
+    else this.op(OP.BINBYTES8, ...this.le(n, 8));
+  }
+
+  /** A `bytes` value; before protocol 3 as Python 3 writes it, `_codecs.encode(text, 'latin1')`. */
+  bytes(value: Uint8Array): void {
+    if (this.protocol >= 3) {
+      this.bytesHead(value.byteLength);
+      this.raw(value);
+      return;
+    }
+    this.global('_codecs', 'encode');
+    let text = '';
+    for (let i = 0; i < value.length; i += 8192)
+      text += String.fromCharCode(...value.subarray(i, i + 8192));
+    this.str(text);
+    this.str('latin1');
+    this.op(OP.TUPLE2);
+    this.op(OP.REDUCE);
+  }
+
+  /** A global, memoized so that later uses are one BINGET. */
+  global(module: string, name: string): void {
+    const id = `${module}.${name}`;
+    const memo = this.globals.get(id);
+    if (memo !== undefined) {
+      this.get(memo);
+      return;
+    }
+    if (this.protocol >= 4) {
+      this.str(module);
+      this.str(name);
+      this.op(OP.STACK_GLOBAL);
+    } else {
+      const mod = PY2_NAMES[module] && this.protocol < 3 ? PY2_NAMES[module] : module;
+      this.op(OP.GLOBAL);
+      this.raw(utf8.encode(`${mod}\n${name}\n`));
+    }
+    this.globals.set(id, this.put());
+  }
+
+  /** Memoizes the top of the stack; returns its memo index. */
+  put(): number {
+    const index = this.memoSize++;
+    if (this.protocol >= 4) this.op(OP.MEMOIZE);
+    else if (index < 256) this.op(OP.BINPUT, index);
+    else this.op(OP.LONG_BINPUT, ...this.le(index, 4));
+    return index;
+  }
+
+  get(index: number): void {
+    if (index < 256) this.op(OP.BINGET, index);
+    else this.op(OP.LONG_BINGET, ...this.le(index, 4));
+  }
+
+  /** A tuple of the `n` values just pushed (after a MARK when n > 3). */
+  tuple(n: number): void {
+    if (n === 0) this.op(OP.EMPTY_TUPLE);
+    else if (n <= 3) this.op([OP.TUPLE1, OP.TUPLE2, OP.TUPLE3][n - 1]!);
+    else this.op(OP.TUPLE);
+  }
+}
+
+/** Two's complement little-endian bytes of `v`, as few as hold it (CPython's `encode_long`). */
+function longBytes(v: bigint): Uint8Array {
+  let n = 1;
+  while (v < -(1n << BigInt(8 * n - 1)) || v >= 1n << BigInt(8 * n - 1)) n++;
+  const u = BigInt.asUintN(8 * n, v);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = Number((u >> BigInt(8 * i)) & 0xffn);
+  return out;
+}

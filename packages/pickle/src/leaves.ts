@@ -1,0 +1,114 @@
+/**
+ * A tree leaf as statekit's entry: numpy arrays and scalars become `NdArray`s (views into the
+ * pickle where byte order and alignment allow), Python scalars the matching leaf type.
+ */
+import {
+  Complex,
+  type EntryInfo,
+  keyOf,
+  type Leaf,
+  leafKind,
+  type NdArray,
+  numpyScalar,
+  StatekitError,
+} from '@statekit/core';
+import { numpyArrayOf, resolveDescr } from '@statekit/core/codec';
+import { isBytearray, NumpyArray, type PyValue } from './model.js';
+import { typeOf } from './numpy.js';
+import { PICKLE_HINT, type TreeLeaf } from './tree.js';
+
+const utf8 = new TextEncoder();
+
+/** What `list()` says of a leaf, without decoding array data. */
+export function infoOfLeaf(leaf: TreeLeaf): EntryInfo {
+  const { path, value } = leaf;
+  const key = keyOf(path);
+  const problem = leaf.problem ?? (value instanceof NumpyArray ? arrayProblem(value) : undefined);
+  if (problem !== undefined)
+    return { key, path, kind: 'unsupported', dtype: 'none', shape: [], byteLength: 0, problem };
+  if (value instanceof NumpyArray) {
+    const { dtype } = resolveDescr(value.dtype!.descr);
+    return {
+      key,
+      path,
+      kind: 'array',
+      dtype,
+      shape: value.shape,
+      byteLength: value.data!.byteLength,
+      ...(value.scalar ? { numpyScalar: true } : {}),
+      ...hintsOf(leaf),
+    };
+  }
+  const scalar = scalarOf(value);
+  return {
+    key,
+    path,
+    kind: 'scalar',
+    dtype: leafKind(scalar) as EntryInfo['dtype'],
+    shape: [],
+    byteLength: scalarBytes(scalar),
+    ...hintsOf(leaf),
+  };
+}
+
+/** A bytearray is listed and read as bytes, with a hint so pkl -> pkl writes a bytearray. */
+export function hintsOf(leaf: TreeLeaf): { hints?: { [PICKLE_HINT]: 'bytearray' | 'root' } } {
+  if (leaf.root) return { hints: { [PICKLE_HINT]: 'root' } };
+  return isBytearray(leaf.value) ? { hints: { [PICKLE_HINT]: 'bytearray' } } : {};
+}
+
+/** Why a numpy value is not read (object or structured dtype), or a corrupt one refused. */
+function arrayProblem(array: NumpyArray): string | undefined {
+  if (array.pending)
+    throw new StatekitError(
+      'corrupt',
+      'pickle: a numpy array was never given its state (no BUILD)',
+    );
+  return array.problem;
+}
+
+/**
+ * The leaf value of `leaf`. `arrays` caches decoded arrays, so a numpy array the pickle shares
+ * between two paths (its memo) comes out as one object at both.
+ */
+export function valueOfLeaf(leaf: TreeLeaf, arrays: Map<NumpyArray, NdArray>): Leaf {
+  const { value } = leaf;
+  const problem = leaf.problem ?? (value instanceof NumpyArray ? arrayProblem(value) : undefined);
+  if (problem !== undefined) throw new StatekitError('unsupported', problem);
+  if (!(value instanceof NumpyArray)) return scalarOf(value);
+  let array = arrays.get(value);
+  if (!array) {
+    const decoded = numpyArrayOf(
+      resolveDescr(value.dtype!.descr),
+      value.shape,
+      value.fortranOrder,
+      value.data!,
+    );
+    array = value.scalar ? numpyScalar(decoded) : decoded;
+    arrays.set(value, array);
+  }
+  return array;
+}
+
+/** A Python scalar as a leaf. */
+function scalarOf(value: PyValue): Leaf {
+  if (
+    value === null ||
+    typeof value === 'boolean' ||
+    typeof value === 'bigint' ||
+    typeof value === 'number' ||
+    typeof value === 'string' ||
+    value instanceof Uint8Array ||
+    value instanceof Complex
+  )
+    return value;
+  throw new StatekitError('unsupported', `pickle: a ${typeOf(value)} is not a state value`);
+}
+
+function scalarBytes(value: Leaf): number {
+  if (typeof value === 'string') return utf8.encode(value).byteLength;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (value instanceof Complex) return 16;
+  if (typeof value === 'number' || typeof value === 'bigint') return 8;
+  return value === null ? 0 : 1;
+}
