@@ -1,5 +1,5 @@
 /**
- * `pnpm fuzz [--iterations N] [--seed S] [--only npz|hdf5] [--time-ms T] [--budget-mib M]
+ * `pnpm fuzz [--iterations N] [--seed S] [--only npz|hdf5|pickle] [--time-ms T] [--budget-mib M]
  * [--keep DIR]`: makes N mutants of the committed fixtures, taking the seed files in turn
  * (seeded, so a run reproduces), and feeds each
  * mutant to a worker process (`fuzz-worker.ts`) that lists, reads, hashes and converts it as
@@ -20,7 +20,10 @@ const HERE = import.meta.dirname;
 const FIXTURES = path.resolve(HERE, '../test-fixtures');
 
 /** The files mutants are made from: every format and engine path the codecs have. */
-export const SEEDS: Record<'npz' | 'hdf5', string[]> = {
+/** The formats the harness fuzzes. */
+export type FuzzFormat = 'npz' | 'hdf5' | 'pickle';
+
+export const SEEDS: Record<FuzzFormat, string[]> = {
   npz: [
     'npz/dtypes.npz',
     'npz/dtypes.compressed.npz',
@@ -37,6 +40,14 @@ export const SEEDS: Record<'npz' | 'hdf5', string[]> = {
     'hdf5/layouts.h5',
     'hdf5/big-endian.h5',
   ],
+  pickle: [
+    'pickle/tree.p0.pkl',
+    'pickle/tree.p4.pkl',
+    'pickle/dtypes.p2.pkl',
+    'pickle/dtypes.p5.pkl',
+    'pickle/fortran.p4.pkl',
+    'pickle/brainpy-einet.pkl',
+  ],
 };
 
 export type Outcome = 'listing' | 'typed' | 'untyped' | 'crash' | 'hang' | 'over-budget' | 'noise';
@@ -47,7 +58,7 @@ export const FAULTS: readonly Outcome[] = ['untyped', 'crash', 'hang', 'over-bud
 export interface FuzzOptions {
   iterations: number;
   seed: number;
-  formats?: readonly ('npz' | 'hdf5')[];
+  formats?: readonly FuzzFormat[];
   /** Per-mutant time bound (default 10 s). */
   timeMs?: number;
   /** Per-mutant RSS bound of the worker (default 768 MiB). */
@@ -186,7 +197,7 @@ class Worker {
 export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const timeMs = options.timeMs ?? 10_000;
   const budget = options.budgetBytes ?? 768 << 20;
-  const formats = options.formats ?? (['npz', 'hdf5'] as const);
+  const formats = options.formats ?? (Object.keys(SEEDS) as FuzzFormat[]);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'statekit-fuzz-'));
   const counts = Object.fromEntries(
     (['listing', 'typed', ...FAULTS] as Outcome[]).map((o) => [o, 0]),
@@ -241,7 +252,7 @@ if (process.argv[1] === import.meta.filename) {
       keep: { type: 'string' },
     },
   });
-  const formats = values.only ? [values.only as 'npz' | 'hdf5'] : undefined;
+  const formats = values.only ? [values.only as FuzzFormat] : undefined;
   const started = Date.now();
   const report = await fuzz({
     iterations: Number(values.iterations),

@@ -10,6 +10,7 @@ import { FAULTS, fuzz } from '../fuzz.js';
 test.each([
   ['npz', 400],
   ['hdf5', 400],
+  ['pickle', 400],
 ] as const)(
   '%s: %i mutants, each a listing or a typed error',
   async (format, iterations) => {

@@ -31,7 +31,11 @@ const COMMANDS = {
     synopsis: 'statekit convert IN OUT [options]',
     about: 'Convert IN to OUT, format from the extension of OUT (or --format).',
     options: {
-      format: { type: 'string', value: 'F', help: 'output format: npz, npy, hdf5 (alias h5)' },
+      format: {
+        type: 'string',
+        value: 'F',
+        help: 'output format: npz, npy, hdf5 (alias h5), pickle (alias pkl)',
+      },
       overwrite: { type: 'boolean', default: false, help: 'replace OUT if it exists' },
       'allow-lossy': {
         type: 'boolean',
@@ -107,7 +111,8 @@ ${Object.values(COMMANDS)
   .join('\n')}
   statekit --version | help [CMD] | CMD --help
 
-Formats: npz, npy, hdf5 (alias h5), detected by magic bytes, then extension.
+Formats: npz, npy, hdf5 (alias h5), pickle (alias pkl), detected by magic bytes, then
+extension.
 Paths are taken from the directory statekit is called in.
 Run 'statekit help CMD' for a command's options, defaults and examples.`;
 

@@ -78,7 +78,7 @@ describe('convert', () => {
       code: 1,
       stdout: [],
       stderr: [
-        `statekit: ${out}: cannot tell the output format from the name; give it an extension or pass --format (npz (.npz); npy (.npy); hdf5 (.h5, .hdf5, .he5))`,
+        `statekit: ${out}: cannot tell the output format from the name; give it an extension or pass --format (npz (.npz); npy (.npy); hdf5 (.h5, .hdf5, .he5); pickle (.pkl, .pickle))`,
       ],
     });
     expect((await cli('convert', path.join(NPZ, 'int8.npy'), out, '--format', 'npz')).code).toBe(0);
@@ -190,10 +190,15 @@ describe('usage', () => {
     expect(r.code).toBe(2);
     expect(r.stderr[0]).toBe('statekit: /nonexistent/a.npz: cannot open: no such file');
   });
-  test('--format takes the alias h5 for hdf5', async () => {
+  test.each([
+    ['h5', 'hdf5'],
+    ['HDF', 'hdf5'],
+    ['pkl', 'pickle'],
+    ['.pickle', 'pickle'],
+  ])('--format takes the alias %s for %s', async (alias, format) => {
     const out = path.join(tempDir(), 'x.out');
-    const r = await cli('convert', path.join(NPZ, 'str.npy'), out, '--format', 'h5');
-    expect(r.stdout[0]).toMatch(/\(hdf5\): 1 entry written, [\d.]+ KiB$/);
+    const r = await cli('convert', path.join(NPZ, 'str.npy'), out, '--format', alias);
+    expect(r.stdout[0]).toMatch(new RegExp(`\\(${format}\\): 1 entry written, [\\d.]+ (B|KiB)$`));
     expect(r.code).toBe(0);
   });
   test('ls prints a table by default', async () => {

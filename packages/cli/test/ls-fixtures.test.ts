@@ -6,6 +6,7 @@ import { badFixtures, cli, FIXTURES, fixtures } from './helpers.js';
 describe.each([
   ['npz', 'numpy', 40],
   ['hdf5', 'h5py', 7],
+  ['pickle', 'pickle', 20],
 ])("ls --json --sha256 on %s fixtures gives %s's checksums", (format, _library, least) => {
   const files = fixtures(format);
   test('there are fixtures for every case', () => {
@@ -21,23 +22,25 @@ describe.each([
 });
 
 describe('malformed files give an error line and exit 1', () => {
-  test.each([...badFixtures('npz'), ...badFixtures('hdf5')].map((b) => [path.basename(b.file), b]))(
-    '%s',
-    async (_name, bad) => {
-      const { code, stdout } = await cli('ls', '--json', '--sha256', bad.file);
-      expect(code).toBe(1);
-      const line = JSON.parse(stdout[0]!);
-      expect(line.file).toBe(bad.file);
-      if (bad.tag === 'unsupported' && line.entries) {
-        // An archive lists its other members; the one statekit does not read says why.
-        const refused = line.entries.filter((e: { unsupported?: string }) => e.unsupported);
-        expect(refused.length).toBe(1);
-        return;
-      }
-      expect(line.error.tag, line.error.message).toBe(bad.tag);
-      expect(line.error.message).toContain(bad.file);
-    },
-  );
+  test.each(
+    [...badFixtures('npz'), ...badFixtures('hdf5'), ...badFixtures('pickle')].map((b) => [
+      path.basename(b.file),
+      b,
+    ]),
+  )('%s', async (_name, bad) => {
+    const { code, stdout } = await cli('ls', '--json', '--sha256', bad.file);
+    expect(code).toBe(1);
+    const line = JSON.parse(stdout[0]!);
+    expect(line.file).toBe(bad.file);
+    if (bad.tag === 'unsupported' && line.entries) {
+      // An archive lists its other members; the one statekit does not read says why.
+      const refused = line.entries.filter((e: { unsupported?: string }) => e.unsupported);
+      expect(refused.length).toBe(1);
+      return;
+    }
+    expect(line.error.tag, line.error.message).toBe(bad.tag);
+    expect(line.error.message).toContain(bad.file);
+  });
 
   test('the other files are still listed', async () => {
     const bad = badFixtures('npz').find((b) => b.file.endsWith('not-a-zip.npz'));

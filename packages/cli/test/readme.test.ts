@@ -5,7 +5,12 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { cli, REPO } from './helpers.js';
 
 /** Every document whose TypeScript examples must run as written. */
-const DOCS = ['README.md', 'CONTRIBUTING.md', 'packages/core/README.md'];
+const DOCS = [
+  'README.md',
+  'CONTRIBUTING.md',
+  'packages/core/README.md',
+  'packages/pickle/README.md',
+];
 
 function examples(doc: string): string[] {
   const text = fs.readFileSync(path.join(REPO, doc), 'utf8');

@@ -140,12 +140,13 @@ function refusal(error: LossyConversionError, options: ConvertCliOptions): strin
   ].join('\n');
 }
 
-/** Other names people give formats (the extension without its dot). */
-const FORMAT_ALIASES: Record<string, string> = { h5: 'hdf5', hdf: 'hdf5', he5: 'hdf5' };
+/** Other names people give formats, beyond the codecs' own extensions (`h5`, `pkl`). */
+const FORMAT_ALIASES: Record<string, string> = { hdf: 'hdf5' };
 
-/** A --format value as a codec name: aliases resolved, case ignored. */
+/** A --format value as a codec name: an extension or alias resolved, case ignored. */
 function formatName(format: string | undefined): string | undefined {
   if (format === undefined) return undefined;
   const name = format.toLowerCase().replace(/^\./, '');
-  return FORMAT_ALIASES[name] ?? name;
+  const byExtension = registeredCodecs().find((c) => c.extensions.includes(`.${name}`));
+  return FORMAT_ALIASES[name] ?? byExtension?.name ?? name;
 }
