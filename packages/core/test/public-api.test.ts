@@ -4,6 +4,7 @@ import { expect, test } from 'vitest';
 import * as kit from '../src/codec-kit.js';
 import * as core from '../src/index.js';
 import * as node from '../src/node/index.js';
+import * as zip from '../src/zip-reader.js';
 
 // Changing what a package exports is a deliberate act: update these lists with it.
 test('@statekit/core exports', () => {
@@ -144,6 +145,19 @@ test('@statekit/core/node exports', () => {
   `);
 });
 
+test('@statekit/core/zip exports (ZIP reading for npz and PyTorch files)', () => {
+  expect(Object.keys(zip).sort()).toMatchInlineSnapshot(`
+    [
+      "checkCrc",
+      "memberChunks",
+      "memberDataOffset",
+      "readMember",
+      "readMemberPrefix",
+      "readZipDirectory",
+    ]
+  `);
+});
+
 test('the browser entry never reaches node: modules', () => {
   const src = path.resolve(import.meta.dirname, '../src');
   const seen = new Set<string>();
@@ -163,6 +177,7 @@ test('the browser entry never reaches node: modules', () => {
   visit(path.join(src, 'index.ts'));
   visit(path.join(src, 'codec-kit.ts'));
   visit(path.join(src, 'zlib-browser.ts'));
+  visit(path.join(src, 'zip-reader.ts'));
   expect(seen.size).toBeGreaterThan(15);
   expect([...seen].some((f) => f.includes(`${path.sep}node${path.sep}`))).toBe(false);
 });

@@ -24,6 +24,15 @@ import {
   yieldToEventLoop,
 } from '@statekit/core/codec';
 import {
+  checkCrc,
+  memberChunks,
+  memberDataOffset,
+  readMember,
+  readMemberPrefix,
+  readZipDirectory,
+  type ZipMember,
+} from '@statekit/core/zip';
+import {
   decodeNpyData,
   encodeNpyHeader,
   isNpy,
@@ -33,15 +42,6 @@ import {
 } from './npy.js';
 import type { NpzWriteOptions } from './options.js';
 import { npyContainerLossiness, npyLossiness, toStorableArray } from './to-array.js';
-import {
-  checkCrc,
-  memberChunks,
-  memberDataOffset,
-  readMember,
-  readMemberPrefix,
-  readZipDirectory,
-  type ZipMember,
-} from './zip-reader.js';
 import { ZipWriter } from './zip-writer.js';
 
 /** Members at least this large are worth yielding to the event loop for, to overlap I/O. */

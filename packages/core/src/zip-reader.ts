@@ -1,10 +1,15 @@
 /**
- * Random-access ZIP reading (with ZIP64): the end-of-central-directory records and the central
- * directory tell where each member is, so listing reads only those and the members' headers.
+ * @statekit/core/zip: random-access ZIP reading (with ZIP64), shared by the codecs whose files
+ * are ZIPs (numpy's npz, PyTorch's `torch.save` archives). The end-of-central-directory records
+ * and the central directory tell where each member is, so listing reads only those and the
+ * members' headers.
  */
-import { type ByteSource, type Limits, StatekitError } from '@statekit/core';
-import { sourceSlices } from '@statekit/core/codec';
+
 import { crc32, inflateRaw, inflateRawChunks, inflateRawPrefix } from '@statekit/core/zlib';
+import type { ByteSource } from './byte-source.js';
+import { StatekitError } from './errors.js';
+import type { Limits } from './limits.js';
+import { sourceSlices } from './streamed-array.js';
 
 /** One member, as the central directory describes it. */
 export interface ZipMember {
