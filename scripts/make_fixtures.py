@@ -22,6 +22,11 @@ import numpy as np
 import pickle_fixtures
 
 try:
+    import torch_fixtures  # needs Debian's python3-torch (heavy: fixtures only, not CI)
+except ImportError:
+    torch_fixtures = None
+
+try:
     import h5py
 except ImportError:  # the HDF5 fixtures need Debian's python3-h5py
     h5py = None
@@ -286,6 +291,10 @@ def main():
     bad('bad-deflate.npz', bytes(z), 'corrupt', 'damaged deflate stream')
     hostile_npz()
     pickle_fixtures.write_all(ROOT, np.random.default_rng(20261206), sha256, dtype_name, every_dtype, einet)
+    if torch_fixtures is not None:
+        torch_fixtures.write_all(ROOT)
+    else:
+        print('torch not installed (apt-get install python3-torch): PyTorch fixtures NOT rewritten')
     if h5py is not None:
         h5_fixtures(np.random.default_rng(20261122))
     else:
