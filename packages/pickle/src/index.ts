@@ -11,6 +11,7 @@ import {
   type PickleReadOptions,
   type PickleWriteOptions,
 } from './options.js';
+import { sniffTorch } from './torch-sniff.js';
 
 declare module '@statekit/core' {
   interface CodecReadOptions {
@@ -44,6 +45,18 @@ export const pickle: CodecDescriptor = {
   readOptions: PICKLE_READ_OPTIONS,
   writeOptions: PICKLE_WRITE_OPTIONS,
   load: async () => (await import('./pickle-codec.js')).pickleCodecImpl,
+};
+
+/**
+ * The PyTorch codec descriptor (`.pt`, `.pth`; any file `torch.save` wrote, by its marker):
+ * state dicts and nested checkpoints read as `torch.load(weights_only=True)` allows, tensors as
+ * arrays of their dtype. Read only.
+ */
+export const torch: CodecDescriptor = {
+  name: 'torch',
+  extensions: ['.pt', '.pth'],
+  sniff: sniffTorch,
+  load: async () => (await import('./pickle-codec.js')).torchCodecImpl,
 };
 
 export type { CallContext, Reconstructor } from './allowlist.js';

@@ -1,10 +1,13 @@
 /**
  * A tree leaf as statekit's entry: numpy arrays and scalars become `NdArray`s (views into the
- * pickle where byte order and alignment allow), Python scalars the matching leaf type.
+ * pickle where byte order and alignment allow), PyTorch tensors `NdArray`s of their storage's
+ * elements, Python scalars the matching leaf type.
  */
 import {
   Complex,
+  DTYPES,
   type EntryInfo,
+  elementCount,
   keyOf,
   type Leaf,
   leafKind,
@@ -13,7 +16,7 @@ import {
   StatekitError,
 } from '@statekit/core';
 import { numpyArrayOf, resolveDescr } from '@statekit/core/codec';
-import { isBytearray, NumpyArray, type PyValue } from './model.js';
+import { isBytearray, NumpyArray, type PyValue, TorchTensor } from './model.js';
 import { typeOf } from './numpy.js';
 import { PICKLE_HINT, type TreeLeaf } from './tree.js';
 
@@ -38,6 +41,11 @@ export function infoOfLeaf(leaf: TreeLeaf): EntryInfo {
       ...(value.scalar ? { numpyScalar: true } : {}),
       ...hintsOf(leaf),
     };
+  }
+  if (value instanceof TorchTensor) {
+    const { dtype } = value.storage;
+    const byteLength = elementCount(value.shape) * DTYPES[dtype].itemSize;
+    return { key, path, kind: 'array', dtype, shape: value.shape, byteLength };
   }
   const scalar = scalarOf(value);
   return {
@@ -67,27 +75,47 @@ function arrayProblem(array: NumpyArray): string | undefined {
   return array.problem;
 }
 
+/** Reads a tensor's elements from its file (PyTorch: the storage's ZIP member). */
+export type TensorLoader = (tensor: TorchTensor) => Promise<NdArray>;
+
 /**
- * The leaf value of `leaf`. `arrays` caches decoded arrays, so a numpy array the pickle shares
- * between two paths (its memo) comes out as one object at both.
+ * The leaf value of `leaf`. `arrays` caches decoded arrays, so an array or tensor the pickle
+ * shares between two paths (its memo) comes out as one object at both.
  */
-export function valueOfLeaf(leaf: TreeLeaf, arrays: Map<NumpyArray, NdArray>): Leaf {
+export async function valueOfLeaf(
+  leaf: TreeLeaf,
+  arrays: Map<object, NdArray>,
+  loadTensor?: TensorLoader,
+): Promise<Leaf> {
   const { value } = leaf;
   const problem = leaf.problem ?? (value instanceof NumpyArray ? arrayProblem(value) : undefined);
   if (problem !== undefined) throw new StatekitError('unsupported', problem);
-  if (!(value instanceof NumpyArray)) return scalarOf(value);
+  if (!(value instanceof NumpyArray || value instanceof TorchTensor)) return scalarOf(value);
   let array = arrays.get(value);
   if (!array) {
-    const decoded = numpyArrayOf(
-      resolveDescr(value.dtype!.descr),
-      value.shape,
-      value.fortranOrder,
-      value.data!,
-    );
-    array = value.scalar ? numpyScalar(decoded) : decoded;
+    array = value instanceof TorchTensor ? await tensorOf(value, loadTensor) : numpyOf(value);
     arrays.set(value, array);
   }
   return array;
+}
+
+function numpyOf(value: NumpyArray): NdArray {
+  const decoded = numpyArrayOf(
+    resolveDescr(value.dtype!.descr),
+    value.shape,
+    value.fortranOrder,
+    value.data!,
+  );
+  return value.scalar ? numpyScalar(decoded) : decoded;
+}
+
+async function tensorOf(
+  value: TorchTensor,
+  loadTensor: TensorLoader | undefined,
+): Promise<NdArray> {
+  if (!loadTensor)
+    throw new StatekitError('unsupported', 'pickle: a PyTorch tensor outside a torch.save file');
+  return loadTensor(value);
 }
 
 /** A Python scalar as a leaf. */

@@ -33,6 +33,11 @@ export interface MachineOptions {
   readonly limits: Limits;
   /** Extra globals by `module.name`, beside the allowlist. */
   readonly reconstructors?: ReadonlyMap<string, Reconstructor> | undefined;
+  /**
+   * What a persistent id (PERSID/BINPERSID) stands for: PyTorch names its tensors' storages so.
+   * Without it, a persistent id is `unsupported` (its data is outside the pickle).
+   */
+  readonly persistentLoad?: ((id: PyValue) => PyValue) | undefined;
 }
 
 /** Bytes reconstructors may copy: this many times the input, plus a floor for tiny pickles. */
@@ -174,6 +179,16 @@ class Machine implements CallContext {
 
   memoPut(index: number): void {
     this.memo.set(index, this.top());
+  }
+
+  persistent(id: PyValue): PyValue {
+    const load = this.options.persistentLoad;
+    if (!load)
+      throw new StatekitError(
+        'unsupported',
+        'pickle: a persistent id names data outside the pickle',
+      );
+    return load(id);
   }
 
   // --- calls ---
@@ -365,20 +380,13 @@ const H: Partial<Record<keyof typeof OP, Handler>> = {
     const target = m.top();
     if (target instanceof NumpyArray) setArrayState(target, state);
     else if (target instanceof NumpyDtype) setDtypeState(target, state);
+    // An OrderedDict's instance attributes (PyTorch's state_dict `_metadata`: module versions):
+    // not items of the dict, and not state; accepted and left out, as torch.load(weights_only).
+    else if (target instanceof PyDict && target.ordered && state instanceof PyDict) return;
     else throw m.corrupt(`sets the state of a ${typeOf(target)}, which has none to set`);
   },
-  PERSID: () => {
-    throw new StatekitError(
-      'unsupported',
-      'pickle: a persistent id (PERSID) names data outside the pickle',
-    );
-  },
-  BINPERSID: () => {
-    throw new StatekitError(
-      'unsupported',
-      'pickle: a persistent id (BINPERSID) names data outside the pickle',
-    );
-  },
+  PERSID: (m) => m.push(m.persistent(m.line())),
+  BINPERSID: (m) => m.push(m.persistent(m.pop())),
   EXT1: extension,
   EXT2: extension,
   EXT4: extension,

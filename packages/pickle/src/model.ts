@@ -4,7 +4,7 @@
  * `Complex`); containers and numpy values are the classes below. Nothing here can run code:
  * a global is only ever one of the allowlisted reconstructors.
  */
-import type { Complex } from '@statekit/core';
+import type { Complex, DType } from '@statekit/core';
 import type { CallContext } from './allowlist.js';
 
 /** Any value on the machine's stack. */
@@ -22,7 +22,9 @@ export type PyValue =
   | PySet
   | NumpyArray
   | NumpyDtype
-  | PyGlobal;
+  | PyGlobal
+  | TorchStorage
+  | TorchTensor;
 
 /**
  * The `bytes` values that were Python `bytearray`s (BYTEARRAY8, `bytearray(b'...')`): the same
@@ -131,4 +133,30 @@ export class PyGlobal {
   get qualified(): string {
     return `${this.module}.${this.name}`;
   }
+}
+
+/**
+ * A PyTorch storage a `torch.save` pickle names by persistent id
+ * (`('storage', torch.FloatStorage, key, location, numel)`): its bytes are the ZIP member
+ * `<archive>/data/<key>`, `numel` elements of `dtype`.
+ */
+export class TorchStorage {
+  constructor(
+    readonly dtype: DType,
+    readonly key: string,
+    readonly numel: number,
+  ) {}
+}
+
+/**
+ * A tensor (`torch._utils._rebuild_tensor_v2(storage, offset, size, stride, ...)`): a view of
+ * its storage, `offset` elements in, with `shape` and element `stride`s.
+ */
+export class TorchTensor {
+  constructor(
+    readonly storage: TorchStorage,
+    readonly offset: number,
+    readonly shape: readonly number[],
+    readonly stride: readonly number[],
+  ) {}
 }

@@ -1,6 +1,7 @@
 /**
  * The pickle Reader: the file is read whole and run through the machine once when opened
- * (a pickle has no index), then listed and read from the tree it built.
+ * (a pickle has no index), then listed and read from the tree it built. `treeReader` is the
+ * part PyTorch files share: a tree of leaves, listed without decoding, read through a KeyIndex.
  */
 import {
   type ByteSource,
@@ -8,6 +9,7 @@ import {
   type Entry,
   entry,
   keyOf,
+  type Limits,
   type NdArray,
   type Reader,
   type ReadOptions,
@@ -20,10 +22,9 @@ import {
   unsupportedInfo,
   withContext,
 } from '@statekit/core/codec';
-import { hintsOf, infoOfLeaf, valueOfLeaf } from './leaves.js';
-import { runPickle } from './machine.js';
-import type { NumpyArray } from './model.js';
-import { treeOf } from './tree.js';
+import { hintsOf, infoOfLeaf, type TensorLoader, valueOfLeaf } from './leaves.js';
+import { type MachineOptions, runPickle } from './machine.js';
+import { type Tree, treeOf } from './tree.js';
 
 export async function openPickle(source: ByteSource, options: ReadOptions = {}): Promise<Reader> {
   const limits = limitsWith(options.limits);
@@ -31,11 +32,32 @@ export async function openPickle(source: ByteSource, options: ReadOptions = {}):
     // A pickle runs start to end: the whole file is read, within the whole-load limit.
     checkArrayBytes(source.size, limits.maxArrayBytes);
     const bytes = await source.read(0, source.size);
-    const root = runPickle(bytes, { limits, reconstructors: options.pickle?.reconstructors });
-    return treeOf(root, limits, fileStem(source.name));
+    return pickleTree(bytes, source.name, {
+      limits,
+      reconstructors: options.pickle?.reconstructors,
+    });
   })().catch((error) => {
     throw withContext(error, source.name);
   });
+  return treeReader('pickle', source.name, tree);
+}
+
+/** Runs a pickle and walks what it built; a lone top value is named after the file. */
+export function pickleTree(
+  bytes: Uint8Array,
+  file: string,
+  options: MachineOptions & { limits: Limits },
+): Tree {
+  return treeOf(runPickle(bytes, options), options.limits, fileStem(file));
+}
+
+/** A Reader over a pickle's tree; `loadTensor` reads PyTorch tensors from their storages. */
+export function treeReader(
+  format: string,
+  file: string,
+  tree: Tree,
+  loadTensor?: TensorLoader,
+): Reader {
   const infos = tree.leaves.map((leaf) => {
     try {
       return infoOfLeaf(leaf);
@@ -43,23 +65,29 @@ export async function openPickle(source: ByteSource, options: ReadOptions = {}):
       // A dtype statekit does not read: that entry is listed as unsupported, the rest lists.
       const info = unsupportedInfo(leaf.path, error);
       if (info) return info;
-      throw withContext(error, source.name, keyOf(leaf.path));
+      throw withContext(error, file, keyOf(leaf.path));
     }
   });
   const index = new KeyIndex(
     tree.leaves.map((leaf, i) => ({ leaf, key: infos[i]!.key })),
     (item) => item.key,
-    source.name,
+    file,
   );
-  const arrays = new Map<NumpyArray, NdArray>();
+  const arrays = new Map<object, NdArray>();
   return {
-    format: 'pickle',
+    format,
     list: async () => infos,
     async *read(keys): AsyncGenerator<Entry> {
       for (const { leaf, key } of index.select(keys)) {
         yield await guardEntry(
-          () => entry(leaf.path, valueOfLeaf(leaf, arrays), undefined, hintsOf(leaf).hints),
-          { file: source.name, key },
+          async () =>
+            entry(
+              leaf.path,
+              await valueOfLeaf(leaf, arrays, loadTensor),
+              undefined,
+              hintsOf(leaf).hints,
+            ),
+          { file, key },
         );
       }
     },

@@ -22,6 +22,7 @@ import {
   PySet,
   PyTuple,
   type PyValue,
+  TorchTensor,
 } from './model.js';
 import { typeOf } from './numpy.js';
 
@@ -153,7 +154,12 @@ function problemOf(value: PyValue): { problem: string } | Record<string, never> 
   if (
     value !== null &&
     typeof value === 'object' &&
-    !(value instanceof Uint8Array || value instanceof Complex || value instanceof NumpyArray)
+    !(
+      value instanceof Uint8Array ||
+      value instanceof Complex ||
+      value instanceof NumpyArray ||
+      value instanceof TorchTensor
+    )
   )
     return { problem: `a ${typeOf(value)} is not a state value` };
   return {};

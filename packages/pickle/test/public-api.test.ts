@@ -8,6 +8,7 @@ test('@statekit/pickle exports', () => {
     [
       "ALLOWED_GLOBALS",
       "pickle",
+      "torch",
     ]
   `);
 });

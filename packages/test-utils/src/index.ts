@@ -13,15 +13,20 @@ export interface ReferencePython {
 
 /**
  * Finds Debian's python3 (before any pyenv one on PATH) with `modules` importable. With
- * STATEKIT_REQUIRE_PYTHON set (CI), a missing one is an error instead of a skip.
+ * STATEKIT_REQUIRE_PYTHON set (CI), a missing one is an error instead of a skip, unless the
+ * modules are `optional`: heavy ones (torch) that only generate committed fixtures.
  */
-export function referencePython(modules: string[], packages: string): ReferencePython {
+export function referencePython(
+  modules: string[],
+  packages: string,
+  { optional = false }: { optional?: boolean } = {},
+): ReferencePython {
   const imports = `import ${modules.join(', ')}`;
   const path = ['/usr/bin/python3', 'python3'].find(
     (candidate) => spawnSync(candidate, ['-c', imports], { stdio: 'ignore' }).status === 0,
   );
   const missing = `python3 with ${modules.join(' and ')} not found: cross-checks SKIPPED (install ${packages}; .ci/run does)`;
-  if (!path && process.env.STATEKIT_REQUIRE_PYTHON) {
+  if (!path && !optional && process.env.STATEKIT_REQUIRE_PYTHON) {
     throw new Error(`STATEKIT_REQUIRE_PYTHON is set but ${missing}`);
   }
   return {
