@@ -47,6 +47,8 @@ export const SEEDS: Record<FuzzFormat, string[]> = {
     'pickle/dtypes.p5.pkl',
     'pickle/fortran.p4.pkl',
     'pickle/brainpy-einet.pkl',
+    'torch/views.pt',
+    'torch/checkpoint.pt',
   ],
 };
 

@@ -7,6 +7,7 @@ describe.each([
   ['npz', 'numpy', 40],
   ['hdf5', 'h5py', 7],
   ['pickle', 'pickle', 20],
+  ['torch', 'torch', 4],
 ])("ls --json --sha256 on %s fixtures gives %s's checksums", (format, _library, least) => {
   const files = fixtures(format);
   test('there are fixtures for every case', () => {
@@ -23,10 +24,12 @@ describe.each([
 
 describe('malformed files give an error line and exit 1', () => {
   test.each(
-    [...badFixtures('npz'), ...badFixtures('hdf5'), ...badFixtures('pickle')].map((b) => [
-      path.basename(b.file),
-      b,
-    ]),
+    [
+      ...badFixtures('npz'),
+      ...badFixtures('hdf5'),
+      ...badFixtures('pickle'),
+      ...badFixtures('torch'),
+    ].map((b) => [path.basename(b.file), b]),
   )('%s', async (_name, bad) => {
     const { code, stdout } = await cli('ls', '--json', '--sha256', bad.file);
     expect(code).toBe(1);
