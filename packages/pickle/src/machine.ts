@@ -84,9 +84,27 @@ class Machine implements CallContext {
       const code = this.input[this.pos++]!;
       const handler = HANDLERS[code];
       if (!handler) throw this.corrupt(`unknown opcode 0x${code.toString(16).padStart(2, '0')}`);
-      handler(this);
+      try {
+        handler(this);
+      } catch (error) {
+        throw this.located(error);
+      }
     }
     return this.pop();
+  }
+
+  /** A `corrupt` error from a reconstructor or BUILD, told where in the stream it happened. */
+  private located(error: unknown): unknown {
+    if (
+      !(error instanceof StatekitError) ||
+      error.tag !== 'corrupt' ||
+      error.detail.includes(' at offset ')
+    )
+      return error;
+    const name = OP_NAMES.get(this.input[this.at]!) ?? 'opcode';
+    return new StatekitError('corrupt', `${error.detail} (${name} at offset ${this.at})`, {
+      cause: error.cause,
+    });
   }
 
   spend(bytes: number): void {

@@ -33,6 +33,9 @@ import { PICKLE_HINT } from './tree.js';
 /** Items per SETITEMS / APPENDS / ADDITEMS batch, as CPython's `_BATCHSIZE`. */
 const BATCH = 1000;
 
+/** Array payloads of more bytes go to the sink as they are, not through the buffer. */
+const DIRECT_ABOVE = 64 << 10;
+
 /** numpy's module, written as numpy 1.x names it (numpy 2.x still imports `numpy.core`). */
 const NUMPY_CORE = 'numpy.core';
 
@@ -247,21 +250,24 @@ class TreeWriter {
     out.op(OP.REDUCE);
   }
 
-  /** The array's little-endian C-order bytes after `head(n)`: slices go straight to the sink. */
+  /**
+   * The array's little-endian C-order bytes after `head(n)`: small ones into the buffer, large
+   * ones and slices straight to the sink.
+   */
   private async payload(array: NdArray | StreamedArray, head: (n: number) => void): Promise<void> {
     const { out } = this;
     if (out.protocol < 3) {
       out.bytes(bytesOf(array instanceof StreamedArray ? await array.load() : array));
-      return;
-    }
-    if (array instanceof StreamedArray) {
+    } else if (array instanceof StreamedArray) {
       head(array.byteLength);
       for await (const slice of array.slices()) await out.direct(slice);
     } else {
       const bytes = bytesOf(array);
       head(bytes.byteLength);
-      await out.direct(bytes);
+      if (bytes.byteLength < DIRECT_ABOVE) out.raw(bytes);
+      else await out.direct(bytes);
     }
+    await out.maybeFlush();
   }
 
   private shape(shape: readonly number[]): void {

@@ -6,17 +6,18 @@ import {
   type Entry,
   isStatekitError,
   loadStates,
+  openSource,
   registerCodec,
   unflatten,
 } from '@statekit/core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { pickle } from '../src/index.js';
+import { pickle, torch } from '../src/index.js';
 import { pickleCodecImpl } from '../src/pickle-codec.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../test-fixtures/pickle');
 
 beforeAll(() => {
-  registerCodec(pickle);
+  registerCodec(pickle, torch);
 });
 
 async function open(bytes: Uint8Array, name = 'x.pkl') {
@@ -120,6 +121,20 @@ describe('never executes: every global outside the allowlist is refused by name'
     );
   });
 
+  test('nothing runs: the marker file the hostile pickles would create never appears', async () => {
+    const marker = '/tmp/statekit-pickle-ran'; // pickle_fixtures.MARKER
+    fs.rmSync(marker, { force: true });
+    for (const name of hostile) {
+      const reader = openSource(bytesSource(fixture(`bad/${name}`), name));
+      await expect(reader).rejects.toThrow(/refused global/);
+    }
+    const torchEvil = path.resolve(FIXTURES, '../torch/bad/hostile.pt');
+    await expect(
+      openSource(bytesSource(new Uint8Array(fs.readFileSync(torchEvil)), 'hostile.pt')),
+    ).rejects.toThrow('hostile.pt: pickle: refused global posix.system');
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
   test('the global is refused before the REDUCE that would call it, whatever precedes it', async () => {
     // A valid dict, then `os.system('x')`: refused at GLOBAL, so the call opcode is never reached.
     const evil = bytes(
@@ -158,6 +173,52 @@ describe('never executes: every global outside the allowlist is refused by name'
     const { tag, message } = await failure(evil);
     expect(tag).toBe('unsafe');
     expect(message).toContain('numpy _reconstruct of numpy.dtype: only numpy.ndarray is allowed');
+  });
+});
+
+describe('malformed streams name the offset', () => {
+  test.each([
+    // _reconstruct then BUILD with a 2-tuple state
+    [
+      'a malformed array BUILD state',
+      bytes(
+        [0x80, 2],
+        'cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\nK',
+        [0, 0x85],
+        'U',
+        [1],
+        'b',
+        [0x87],
+        'RK',
+        [1],
+        'K',
+        [2, 0x86],
+        'b.',
+      ),
+      'x.pkl: pickle: numpy array BUILD state is not a 4- or 5-tuple (BUILD at offset 66)',
+    ],
+    [
+      'an unknown opcode',
+      bytes([0x80, 4, 0xff], '.'),
+      'x.pkl: pickle: opcode at offset 2: unknown opcode 0xff',
+    ],
+    [
+      'a stack underflow',
+      bytes([0x80, 2], 's.'),
+      'x.pkl: pickle: SETITEM at offset 2: the stack is empty',
+    ],
+    [
+      'a truncated BINUNICODE',
+      bytes([0x80, 2], 'X', [9, 0, 0, 0], 'ab'),
+      'x.pkl: pickle: BINUNICODE at offset 2: needs 9 bytes, 2 remain (truncated?)',
+    ],
+    [
+      'no STOP',
+      bytes([0x80, 2], 'N'),
+      'x.pkl: pickle: the stream ends at offset 3, before its STOP opcode (truncated?)',
+    ],
+  ])('%s', async (_what, stream, message) => {
+    expect(await failure(stream)).toEqual({ tag: 'corrupt', message });
   });
 });
 
@@ -278,5 +339,26 @@ describe('protocol 0 text opcodes are parsed as literals', () => {
       ['i', true],
       ['l', -123456789012345678901n],
     ]);
+  });
+});
+
+describe('loadStates on a BrainPy save_as_pkl file', () => {
+  test("fills a model's variables, printing BrainPy's lines in file order", async () => {
+    const entries = await readAll(fixture('brainpy-einet.pkl'));
+    const target = new Map(entries.map((e) => [e.key, structuredClone(e.value)]));
+    for (const v of target.values())
+      if (ArrayBuffer.isView((v as { data?: unknown }).data))
+        (v as { data: Float32Array }).data.fill(0);
+    const lines: string[] = [];
+    const result = await loadStates(target, bytesSource(fixture('brainpy-einet.pkl'), 'net.pkl'), {
+      verbose: true,
+      logger: { log: (line) => lines.push(line), warn: () => {} },
+    });
+    expect(result).toEqual({ missingKeys: [], unexpectedKeys: [], mismatched: [] });
+    expect(lines).toEqual(entries.map((e) => `Loading ${e.key} ...`));
+    const v = target.get('E.V') as { data: Float32Array };
+    expect(Array.from(v.data)).toEqual(
+      Array.from((entries.find((e) => e.key === 'E.V')!.value as { data: Float32Array }).data),
+    );
   });
 });

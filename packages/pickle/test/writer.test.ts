@@ -2,10 +2,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
+  arraySha256,
   bytesSource,
   Complex,
   convert,
   entry,
+  isNdArray,
   isStatekitError,
   memorySink,
   ndarray,
@@ -18,7 +20,7 @@ import { atomicFileSink, fileSource } from '@statekit/core/node';
 import { hdf5 } from '@statekit/hdf5';
 import { npy, npz } from '@statekit/npz';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { pickle } from '../src/index.js';
+import { pickle, torch } from '../src/index.js';
 import { pickleCodecImpl } from '../src/pickle-codec.js';
 import { PYTHON, PYTHON_MISSING, python } from './python.js';
 
@@ -27,7 +29,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'statekit-pickle-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 
 beforeAll(() => {
-  registerCodec(pickle, npz, npy, hdf5);
+  registerCodec(pickle, torch, npz, npy, hdf5);
   if (!PYTHON) console.warn(PYTHON_MISSING);
 });
 
@@ -161,6 +163,60 @@ with h5py.File(sys.argv[1]) as f: walk(f, got, '')
 print('ok')`;
     expect(python(check, input, output).trim()).toBe('ok');
   });
+});
+
+/** key -> [dtype, shape, sha256] of every array, as `ls --sha256` would give them. */
+async function digests(file: string): Promise<Record<string, [string, number[], string]>> {
+  const reader = await openSource(fileSource(file));
+  const out: Record<string, [string, number[], string]> = {};
+  for await (const e of reader.read())
+    if (isNdArray(e.value))
+      out[e.key] = [e.value.dtype, [...e.value.shape], await arraySha256(e.value)];
+  return out;
+}
+
+describe('conversions keep every value', () => {
+  test.each([
+    ['pickle/fortran.p4.pkl', 'hdf5'],
+    ['pickle/dtypes.p5.pkl', 'hdf5'],
+    ['pickle/brainpy-einet.pkl', 'npz'],
+    ['torch/checkpoint.pt', 'npz'],
+    ['torch/views.pt', 'hdf5'],
+    ['torch/dtypes.pt', 'pickle'],
+  ])(
+    '%s -> %s -> pickle: the same arrays (dtype, shape, sha256) at every step',
+    async (name, via) => {
+      const input = path.join(FIXTURES, name);
+      const middle = path.join(tmp, `${path.basename(name)}.${via}`);
+      const back = path.join(tmp, `${path.basename(name)}.${via}.pkl`);
+      const write = { allowLossy: true };
+      await convert(fileSource(input), atomicFileSink(middle), { to: via, write });
+      await convert(fileSource(middle), atomicFileSink(back), { to: 'pickle', write });
+      const want = await digests(input);
+      // Lossy steps: bfloat16 becomes float32 in pickle and npz; scalars become 0-d arrays.
+      const widened = Object.fromEntries(
+        Object.entries(want).filter(([, [dtype]]) => dtype !== 'bfloat16'),
+      );
+      expect(await digests(middle)).toMatchObject(widened);
+      expect(await digests(back)).toMatchObject(widened);
+    },
+  );
+});
+
+test('a Python int beyond int64 has no HDF5 form: the conversion names it and writes nothing', async () => {
+  const output = path.join(tmp, 'tree.h5');
+  const error = await convert(
+    fileSource(path.join(FIXTURES, 'pickle/tree.p4.pkl')),
+    atomicFileSink(output),
+    {
+      to: 'hdf5',
+      write: { allowLossy: true },
+    },
+  ).catch((e) => e);
+  expect(error.message).toBe(
+    `${output}, key "big": integer 1180591620717411303424 does not fit int64`,
+  );
+  expect(fs.existsSync(output)).toBe(false);
 });
 
 describe('the writer', () => {
