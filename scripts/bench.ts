@@ -8,13 +8,14 @@
  * every save writes from memory already touched (the in-memory state, the arrays Python loaded
  * once untimed, the pre-touched floor buffer).
  *
- * Cases: (a) 200 float32 arrays, 256 MiB; (b) 20,000 arrays of 100 floats (peak load memory
+ * Cases: (a) 200 float32 arrays, 256 MiB; (b) 20,000 arrays of 100 floats (npz, hdf5, pickle; a
+ * torch.save file of (a) when Python has torch; npz also peak load memory
  * measured in fresh processes); diff of 10,000 and 20,000 keys (is it linear?); and the main
  * job as a user runs it: the built `statekit` bin converting (a) npz -> h5 and h5 -> npz and
  * diffing the two, process start included, beside a Python script doing the same with numpy
  * and h5py, and the CLI's start-up.
  *
- * Usage: pnpm bench [--repeats N] [--quick] [--only npz|hdf5|diff|cli] [--json FILE]
+ * Usage: pnpm bench [--repeats N] [--quick] [--only npz|hdf5|pickle|diff|cli] [--json FILE]
  */
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -26,8 +27,9 @@ import { diff, type Entry, ndarray, openSource, registerCodec, saveStates } from
 import { atomicFileSink, fileSource } from '@statekit/core/node';
 import { hdf5 } from '@statekit/hdf5';
 import { npy, npz } from '@statekit/npz';
+import { pickle, torch } from '@statekit/pickle';
 
-registerCodec(npz, npy, hdf5);
+registerCodec(npz, npy, hdf5, pickle, torch);
 
 const { values } = parseArgs({
   options: {
@@ -245,12 +247,12 @@ const rows: Row[] = [];
 async function loadAndSave(
   desc: string,
   state: Record<string, ReturnType<typeof ndarray>>,
-  format: 'npz' | 'hdf5',
+  format: 'npz' | 'hdf5' | 'pickle',
   file: string,
   source: string,
   targets: Record<'load' | 'save', { target: string; ok: (s: Record<string, Stats>) => boolean }>,
 ): Promise<void> {
-  const lib = format === 'npz' ? 'numpy' : 'h5py';
+  const lib = PYTHON_LIBS[format];
   const ext = path.extname(file);
   const ours = path.join(dir, `ours${ext}`);
   const theirs = path.join(dir, `${lib}${ext}`);
@@ -285,6 +287,9 @@ async function loadAndSave(
   }
   for (const f of [ours, theirs, plain]) fs.rmSync(f, { force: true });
 }
+
+/** The Python library each format's rows are timed beside. */
+const PYTHON_LIBS = { npz: 'numpy', hdf5: 'h5py', pickle: 'pickle' } as const;
 
 /** A target on the median: statekit within `times` the floor. */
 const withinFloor = (times: number) => (s: Record<string, Stats>) =>
@@ -359,6 +364,64 @@ async function hdf5Case(label: 'a' | 'b', count: number, floats: number): Promis
   const target = { target: `>= ${times}x h5py`, ok: fasterThanPython(times) };
   await loadAndSave(desc, state, 'hdf5', file, source, { load: target, save: target });
   for (const f of [file, source]) fs.rmSync(f, { force: true });
+}
+
+/**
+ * Pickle (a) and (b): statekit beside Python's pickle.load / pickle.dump (protocol 5, BrainPy's
+ * save_as_pkl), with the floors; then (a) as a torch.save file beside torch.load(weights_only)
+ * when Python has torch.
+ */
+async function pickleCase(label: 'a' | 'b', count: number, floats: number): Promise<void> {
+  const state = makeState(count, floats);
+  const mib = (count * floats * 4) >> 20;
+  const desc =
+    label === 'a' ? `(a) pickle ${count} x f32 ${mib} MiB` : `(b) pickle ${count} x ${floats} f32`;
+  const file = path.join(dir, `${label}.pkl`);
+  const source = path.join(dir, `${label}-source.npz`);
+  await saveStates(state, atomicFileSink(source), { format: 'npz' });
+  await saveStates(state, atomicFileSink(file), { format: 'pickle' });
+  await loadAndSave(
+    desc,
+    state,
+    'pickle',
+    file,
+    source,
+    label === 'a'
+      ? {
+          load: { target: '>= 1x pickle.load', ok: fasterThanPython(1) },
+          save: { target: '<= 1.1x plain write+fsync', ok: withinFloor(1.1) },
+        }
+      : {
+          load: { target: '< 0.3 s', ok: under(0.3) },
+          save: { target: '< 0.3 s', ok: under(0.3) },
+        },
+  );
+  const pt = path.join(dir, `${label}.pt`);
+  if (label === 'a' && py && (await py.ask({ op: 'make', lib: 'torch', source, file: pt })).made) {
+    const s = await interleaved({
+      ours: () => seconds(() => loadAll(pt)),
+      floor: plainRead(pt),
+      python: py.timed({ op: 'load', lib: 'torch', file: pt }),
+    });
+    const torchDesc = `(a) torch ${count} x f32 ${mib} MiB`;
+    rows.push({
+      case: torchDesc,
+      op: 'load',
+      unit: 's',
+      ...statsRow(s, 'plain read'),
+      target: '>= 1x torch.load',
+      ok: fasterThanPython(1)(s),
+    });
+  }
+  for (const f of [file, source, pt]) fs.rmSync(f, { force: true });
+}
+
+/** A row's figures from interleaved stats. */
+function statsRow(
+  s: Record<string, Stats>,
+  floorName: string,
+): Pick<Row, 'ours' | 'python' | 'floor' | 'floorName'> {
+  return { ours: s.ours!, python: s.python, floor: s.floor, floorName };
 }
 
 /** diff at `count` and `2 * count` keys (linear?), beside the same comparison in Python. */
@@ -484,6 +547,10 @@ if (wants('hdf5')) {
   await hdf5Case('a', A, 335_544);
   await hdf5Case('b', values.quick ? 2000 : 20_000, 100);
 }
+if (wants('pickle')) {
+  await pickleCase('a', A, 335_544);
+  await pickleCase('b', values.quick ? 2000 : 20_000, 100);
+}
 if (wants('diff')) {
   await diffCase('npz', values.quick ? 1000 : 10_000);
   await diffCase('hdf5', values.quick ? 1000 : 10_000);
@@ -523,7 +590,7 @@ for (const row of table)
       .trimEnd(),
   );
 console.log(
-  '\nseconds (or, for memory, peak RSS growth / state bytes): median (min-max) of interleaved repeats. python = numpy for npz rows, h5py for hdf5 rows, a numpy+h5py script for the main job; py/ours > 1 means statekit is faster.',
+  '\nseconds (or, for memory, peak RSS growth / state bytes): median (min-max) of interleaved repeats. python = numpy for npz rows, h5py for hdf5 rows, pickle.load/dump (protocol 5) for pickle rows, torch.load(weights_only=True) for torch rows, a numpy+h5py script for the main job; py/ours > 1 means statekit is faster.',
 );
 if (values.json) {
   const report = {

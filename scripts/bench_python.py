@@ -8,6 +8,9 @@ save's arrays happen before any timing, as statekit's are:
   {"op": "save", "lib": ..., "source": NPZ, "file": F}        -> {"seconds": s} (until fsynced)
   {"op": "diff", "lib": ..., "a": A, "b": B}                  -> {"seconds": s}
   {"op": "peak", "lib": "numpy", "file": F}                   -> {"grew": bytes} (fresh process)
+  {"op": "make", "lib": "torch", "source": NPZ, "file": F}    -> {"made": 1} or {"made": 0} (no torch)
+lib "pickle" is pickle.load / pickle.dump(protocol=5) of the dict of arrays (BrainPy's .pkl);
+lib "torch" is torch.load(weights_only=True) of a torch.save'd dict of tensors (load only).
 `bench_python.py job convert|diff A B` is the main job as a user scripts it (process start and
 imports included): numpy + h5py converting npz<->h5 (fsynced) or comparing two files."""
 import json
@@ -51,8 +54,34 @@ def save_h5py(path, arrays):
         os.fsync(out.id.get_vfd_handle())
 
 
-LOAD = {'numpy': load_numpy, 'h5py': load_h5py}
-SAVE = {'numpy': save_numpy, 'h5py': save_h5py}
+def load_pickle(path):
+    import pickle
+    with open(path, 'rb') as f:
+        return pickle.load(f)
+
+
+def save_pickle(path, arrays):
+    import pickle
+    fsynced(path, lambda out: pickle.dump(arrays, out, protocol=5))
+
+
+def load_torch(path):
+    import torch
+    return torch.load(path, weights_only=True)
+
+
+def make_torch(source, path):
+    """The npz's arrays as a torch.save'd dict of tensors; False when torch is not installed."""
+    try:
+        import torch
+    except ImportError:
+        return False
+    torch.save({k: torch.from_numpy(v) for k, v in load_numpy(source).items()}, path)
+    return True
+
+
+LOAD = {'numpy': load_numpy, 'h5py': load_h5py, 'pickle': load_pickle, 'torch': load_torch}
+SAVE = {'numpy': save_numpy, 'h5py': save_h5py, 'pickle': save_pickle}
 
 
 def load_any(path):
@@ -91,6 +120,9 @@ def serve():
         op = req['op']
         if op == 'peak':
             print(json.dumps({'grew': peak_growth(req['file'])}), flush=True)
+            continue
+        if op == 'make':
+            print(json.dumps({'made': int(make_torch(req['source'], req['file']))}), flush=True)
             continue
         if op == 'save' and req['source'] not in cached:
             cached[req['source']] = load_numpy(req['source'])  # untimed, as statekit's state

@@ -19,8 +19,11 @@ const utf8 = new TextEncoder();
 export class PickleEncoder {
   private buffer = new Uint8Array(FLUSH_AT + 64);
   private used = 0;
-  private readonly globals = new Map<string, number>();
+  /** Memo indices of globals written, by module then name. */
+  private readonly globals = new Map<string, Map<string, number>>();
   private memoSize = 0;
+  /** Bytes already handed to the sink. */
+  private flushed = 0;
 
   constructor(
     private readonly sink: ByteSink,
@@ -44,6 +47,26 @@ export class PickleEncoder {
   async direct(bytes: Uint8Array): Promise<void> {
     await this.flush();
     await this.sink.write(bytes);
+    this.flushed += bytes.byteLength;
+  }
+
+  /** Where the next byte lands in the file. */
+  get position(): number {
+    return this.flushed + this.used;
+  }
+
+  /**
+   * Pads so that a payload after a `header`-byte opcode starts at a multiple of `align`: a
+   * `bytes` value of the right length, popped (readers see nothing; ours can view the array
+   * in place instead of copying it to an aligned buffer).
+   */
+  alignPayload(header: number, align: number): void {
+    let pad = (align - ((this.position + header) % align)) % align;
+    if (pad === 0) return;
+    if (pad < 3) pad += align; // SHORT_BINBYTES n + POP is at least 3 bytes
+    this.op(OP.SHORT_BINBYTES, pad - 3);
+    this.raw(new Uint8Array(pad - 3));
+    this.op(OP.POP);
   }
 
   async maybeFlush(): Promise<void> {
@@ -53,6 +76,7 @@ export class PickleEncoder {
   async flush(): Promise<void> {
     if (this.used === 0) return;
     await this.sink.write(this.buffer.slice(0, this.used));
+    this.flushed += this.used;
     this.used = 0;
   }
 
@@ -113,6 +137,11 @@ export class PickleEncoder {
     this.raw(bytes);
   }
 
+  /** The length of the opcode {@link bytesHead} writes for `n` bytes. */
+  static bytesHeadLength(n: number): number {
+    return n < 256 ? 2 : n < 2 ** 32 ? 5 : 9;
+  }
+
   /** The opcode that introduces `n` bytes of a `bytes` payload (protocol 3+). */
   bytesHead(n: number): void {
     if (n < 256) this.op(OP.SHORT_BINBYTES, n);
@@ -139,8 +168,9 @@ export class PickleEncoder {
 
   /** A global, memoized so that later uses are one BINGET. */
   global(module: string, name: string): void {
-    const id = `${module}.${name}`;
-    const memo = this.globals.get(id);
+    let names = this.globals.get(module);
+    if (!names) this.globals.set(module, (names = new Map()));
+    const memo = names.get(name);
     if (memo !== undefined) {
       this.get(memo);
       return;
@@ -154,7 +184,7 @@ export class PickleEncoder {
       this.op(OP.GLOBAL);
       this.raw(utf8.encode(`${mod}\n${name}\n`));
     }
-    this.globals.set(id, this.put());
+    names.set(name, this.put());
   }
 
   /** Memoizes the top of the stack; returns its memo index. */

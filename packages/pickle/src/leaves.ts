@@ -15,9 +15,9 @@ import {
   numpyScalar,
   StatekitError,
 } from '@statekit/core';
-import { numpyArrayOf, resolveDescr } from '@statekit/core/codec';
+import { numpyArrayOf } from '@statekit/core/codec';
 import { isBytearray, NumpyArray, type PyValue, TorchTensor } from './model.js';
-import { typeOf } from './numpy.js';
+import { resolvedOf, typeOf } from './numpy.js';
 import { PICKLE_HINT, type TreeLeaf } from './tree.js';
 
 const utf8 = new TextEncoder();
@@ -30,7 +30,7 @@ export function infoOfLeaf(leaf: TreeLeaf): EntryInfo {
   if (problem !== undefined)
     return { key, path, kind: 'unsupported', dtype: 'none', shape: [], byteLength: 0, problem };
   if (value instanceof NumpyArray) {
-    const { dtype } = resolveDescr(value.dtype!.descr);
+    const { dtype } = resolvedOf(value.dtype!);
     return {
       key,
       path,
@@ -101,7 +101,7 @@ export async function valueOfLeaf(
 
 function numpyOf(value: NumpyArray): NdArray {
   const decoded = numpyArrayOf(
-    resolveDescr(value.dtype!.descr),
+    resolvedOf(value.dtype!),
     value.shape,
     value.fortranOrder,
     value.data!,

@@ -133,19 +133,21 @@ class Machine implements CallContext {
     return out;
   }
 
-  /** A little-endian unsigned integer of `width` bytes (1, 2, 4 or 8). */
+  /** A little-endian unsigned integer of `width` bytes (1, 2, 4 or 8), read in place. */
   uint(width: number): number {
-    const b = this.take(width);
+    const { input, pos } = this;
+    if (width > input.byteLength - pos)
+      throw this.corrupt(`needs ${width} bytes, ${input.byteLength - pos} remain (truncated?)`);
     let value = 0;
-    for (let i = width - 1; i >= 0; i--) value = value * 256 + b[i]!;
+    for (let i = width - 1; i >= 0; i--) value = value * 256 + input[pos + i]!;
+    this.pos += width;
     if (value > Number.MAX_SAFE_INTEGER)
       throw new StatekitError('limit', `pickle: a length at offset ${this.at} is beyond 2^53`);
     return value;
   }
 
   int32(): number {
-    const b = this.take(4);
-    return new DataView(b.buffer, b.byteOffset, 4).getInt32(0, true);
+    return this.uint(4) | 0;
   }
 
   /** A text argument up to its newline (protocols 0-1). */
@@ -158,6 +160,15 @@ class Machine implements CallContext {
   }
 
   utf8(bytes: Uint8Array): string {
+    // Short ASCII (keys, module names, dtype codes): no decoder round trip.
+    if (bytes.length <= 64) {
+      let ascii = '';
+      for (const b of bytes) {
+        if (b >= 0x80) break;
+        ascii += String.fromCharCode(b);
+      }
+      if (ascii.length === bytes.length) return ascii;
+    }
     try {
       return utf8.decode(bytes);
     } catch {
@@ -260,9 +271,9 @@ const H: Partial<Record<keyof typeof OP, Handler>> = {
   NEWFALSE: (m) => m.push(false),
   INT: (m) => m.push(parseIntLine(m.line(), false)),
   LONG: (m) => m.push(parseIntLine(m.line(), true)),
-  BININT: (m) => m.push(BigInt(m.int32())),
-  BININT1: (m) => m.push(BigInt(m.uint(1))),
-  BININT2: (m) => m.push(BigInt(m.uint(2))),
+  BININT: (m) => m.push(bigint(m.int32())),
+  BININT1: (m) => m.push(bigint(m.uint(1))),
+  BININT2: (m) => m.push(bigint(m.uint(2))),
   LONG1: (m) => m.push(longOf(m.take(m.uint(1)))),
   LONG4: (m) => {
     const n = m.int32();
@@ -423,6 +434,13 @@ const HANDLERS: (Handler | undefined)[] = (() => {
   for (const [name, handler] of Object.entries(H)) table[OP[name as keyof typeof OP]] = handler;
   return table;
 })();
+
+/** The ints a pickle repeats most (shapes, dtype states, versions) as shared bigints. */
+const SMALL_INTS = Array.from({ length: 1025 }, (_, i) => BigInt(i - 1));
+
+function bigint(n: number): bigint {
+  return SMALL_INTS[n + 1] ?? BigInt(n);
+}
 
 /** LONG1 / LONG4: little-endian two's complement of any width. */
 function longOf(bytes: Uint8Array): bigint {

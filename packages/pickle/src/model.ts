@@ -5,6 +5,7 @@
  * a global is only ever one of the allowlisted reconstructors.
  */
 import type { Complex, DType } from '@statekit/core';
+import type { ResolvedDescr } from '@statekit/core/codec';
 import type { CallContext } from './allowlist.js';
 
 /** Any value on the machine's stack. */
@@ -96,6 +97,8 @@ export class PySet {
 export class NumpyDtype {
   descr: string;
   problem: string | undefined;
+  /** `descr` resolved, once per dtype (numpy memoizes one dtype for many arrays). */
+  resolved: ResolvedDescr | undefined;
   constructor(readonly spec: string) {
     this.descr = spec;
   }

@@ -7,7 +7,7 @@
  * `(version, byteorder, subarray, names, fields, elsize, alignment, flags[, metadata])`.
  */
 import { elementCount, StatekitError } from '@statekit/core';
-import { resolveDescr } from '@statekit/core/codec';
+import { type ResolvedDescr, resolveDescr } from '@statekit/core/codec';
 import { NumpyArray, NumpyDtype, PyGlobal, PyTuple, type PyValue } from './model.js';
 
 function corrupt(message: string): StatekitError {
@@ -55,6 +55,7 @@ export function setDtypeState(target: NumpyDtype, state: PyValue): void {
   // numpy's native order on the machines that write pickles is little-endian.
   const endian = order === '=' ? '<' : order;
   target.descr = `${endian}${code}${digits}`;
+  target.resolved = undefined;
 }
 
 /** BUILD on an array from `_reconstruct`: `(version, shape, dtype, is_fortran, raw)`. */
@@ -109,6 +110,12 @@ export function scalar(args: readonly PyValue[]): NumpyArray {
   return check(array);
 }
 
+/** The dtype's descr resolved, cached on it. */
+export function resolvedOf(type: NumpyDtype): ResolvedDescr {
+  type.resolved ??= resolveDescr(type.descr);
+  return type.resolved;
+}
+
 /** Resolves the dtype and checks the data holds exactly what the shape needs. */
 function check(array: NumpyArray): NumpyArray {
   const type = array.dtype!;
@@ -118,7 +125,7 @@ function check(array: NumpyArray): NumpyArray {
   }
   let itemSize: number;
   try {
-    itemSize = resolveDescr(type.descr).itemSize;
+    itemSize = resolvedOf(type).itemSize;
   } catch (error) {
     if (!(error instanceof StatekitError) || error.tag !== 'unsupported') throw error;
     array.problem = error.detail;

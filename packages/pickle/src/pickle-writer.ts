@@ -52,18 +52,21 @@ export async function writePickle(
       `pickle: protocol ${protocol} is not one statekit writes (2-5)`,
       { file: sink.name },
     );
-  const values = new Map<string, Entry>();
+  // Entries by their parent's path and their own name: a child is found without a key string.
+  const leaves = new Map<string, Map<PathPart, Entry>>();
+  let count = 0;
   for await (const e of entries) {
     if (e.value instanceof SparseMatrix) continue; // lossiness: skipped
-    values.set(JSON.stringify(e.path), e);
+    const parent = pathId(e.path.slice(0, -1));
+    let named = leaves.get(parent);
+    if (!named) leaves.set(parent, (named = new Map()));
+    named.set(e.path[e.path.length - 1]!, e);
+    count++;
   }
   const containers = new Map(
-    completeContainers(plan.entries, plan.containers, 'dict').map((c) => [
-      JSON.stringify(c.path),
-      c,
-    ]),
+    completeContainers(plan.entries, plan.containers, 'dict').map((c) => [pathId(c.path), c]),
   );
-  const writer = new TreeWriter(new PickleEncoder(sink, protocol), containers, values, sink.name);
+  const writer = new TreeWriter(new PickleEncoder(sink, protocol), containers, leaves, sink.name);
   writer.out.header();
   // A pickle whose top value was one array (or scalar) is written back as that value alone.
   const [lone] = plan.entries;
@@ -71,33 +74,45 @@ export async function writePickle(
   await writer.node(alone ? lone!.path : []);
   writer.out.op(OP.STOP);
   await writer.out.flush();
-  return { entries: values.size };
+  return { entries: count };
 }
 
 class TreeWriter {
   /** Arrays already written, by object: a second path gets a memo reference, as pickle does. */
   private readonly shared = new Map<object, number>();
+  /** Dtypes already written, by descr: numpy's dtypes are singletons, memoized so too. */
+  private readonly dtypes = new Map<string, number>();
 
   constructor(
     readonly out: PickleEncoder,
     private readonly containers: ReadonlyMap<string, Container>,
-    private readonly values: ReadonlyMap<string, Entry>,
+    private readonly leaves: ReadonlyMap<string, ReadonlyMap<PathPart, Entry>>,
     private readonly file: string,
   ) {}
 
+  /** The value at `path`: a leaf entry or a container. */
   async node(path: readonly PathPart[]): Promise<void> {
-    const id = JSON.stringify(path);
+    const e = this.leaves.get(pathId(path.slice(0, -1)))?.get(path[path.length - 1]!);
+    if (e) return this.leaf(e);
+    return this.child(pathId(path), path);
+  }
+
+  private async child(id: string, path: readonly PathPart[]): Promise<void> {
     const container = this.containers.get(id);
     if (container) return this.container(container);
-    const e = this.values.get(id);
-    if (e) return this.leaf(e);
     throw new StatekitError('format', `pickle: the plan names ${id} but no entry came for it`, {
       file: this.file,
     });
   }
 
   private async container(c: Container): Promise<void> {
-    const child = (name: PathPart) => this.node([...c.path, name]);
+    const named = this.leaves.get(pathId(c.path));
+    const child = (name: PathPart) => {
+      const e = named?.get(name);
+      if (e) return this.leaf(e);
+      const path = [...c.path, name];
+      return this.child(pathId(path), path);
+    };
     const { out } = this;
     switch (c.kind) {
       case 'list':
@@ -232,7 +247,10 @@ class TreeWriter {
     this.shape(array.shape);
     this.dtype(array);
     out.bool(false);
-    await this.payload(array, (n) => out.bytesHead(n));
+    await this.payload(array, {
+      length: PickleEncoder.bytesHeadLength,
+      write: (n) => out.bytesHead(n),
+    });
     out.op(OP.TUPLE);
     out.op(OP.BUILD);
   }
@@ -242,7 +260,7 @@ class TreeWriter {
     const { out } = this;
     out.global(`${NUMPY_CORE}.numeric`, '_frombuffer');
     out.op(OP.MARK);
-    await this.payload(array, (n) => out.op(OP.BYTEARRAY8, ...le8(n)));
+    await this.payload(array, { length: () => 9, write: (n) => out.op(OP.BYTEARRAY8, ...le8(n)) });
     this.dtype(array);
     this.shape(array.shape);
     out.str('C');
@@ -251,22 +269,26 @@ class TreeWriter {
   }
 
   /**
-   * The array's little-endian C-order bytes after `head(n)`: small ones into the buffer, large
+   * The array's little-endian C-order bytes after `head`'s opcode, aligned (small ones to 16
+   * bytes, large to 64) so a reader can view them in place: small ones into the buffer, large
    * ones and slices straight to the sink.
    */
-  private async payload(array: NdArray | StreamedArray, head: (n: number) => void): Promise<void> {
+  private async payload(
+    array: NdArray | StreamedArray,
+    head: { length: (n: number) => number; write: (n: number) => void },
+  ): Promise<void> {
     const { out } = this;
     if (out.protocol < 3) {
       out.bytes(bytesOf(array instanceof StreamedArray ? await array.load() : array));
-    } else if (array instanceof StreamedArray) {
-      head(array.byteLength);
-      for await (const slice of array.slices()) await out.direct(slice);
-    } else {
-      const bytes = bytesOf(array);
-      head(bytes.byteLength);
-      if (bytes.byteLength < DIRECT_ABOVE) out.raw(bytes);
-      else await out.direct(bytes);
+      return;
     }
+    const n = array instanceof StreamedArray ? array.byteLength : bytesOf(array).byteLength;
+    out.alignPayload(head.length(n), n < DIRECT_ABOVE ? 16 : 64);
+    head.write(n);
+    if (array instanceof StreamedArray)
+      for await (const slice of array.slices()) await out.direct(slice);
+    else if (n < DIRECT_ABOVE) out.raw(bytesOf(array));
+    else await out.direct(bytesOf(array));
     await out.maybeFlush();
   }
 
@@ -280,6 +302,8 @@ class TreeWriter {
   private dtype(array: Pick<NdArray, 'dtype' | 'itemSize'>): void {
     const { out } = this;
     const descr = descrOf(array);
+    const memo = this.dtypes.get(descr);
+    if (memo !== undefined) return out.get(memo);
     const [order, spec] = [descr[0]!, descr.slice(1)];
     out.global('numpy', 'dtype');
     out.str(spec);
@@ -302,7 +326,13 @@ class TreeWriter {
     for (const n of text) out.int(n);
     out.op(OP.TUPLE);
     out.op(OP.BUILD);
+    this.dtypes.set(descr, out.put());
   }
+}
+
+/** A path as a map key (integer parts stay apart from string ones). */
+function pathId(path: readonly PathPart[]): string {
+  return JSON.stringify(path);
 }
 
 function le8(n: number): number[] {
