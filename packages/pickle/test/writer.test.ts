@@ -246,6 +246,31 @@ describe('the writer', () => {
     }
   });
 
+  test.each([4, 5] as const)(
+    'protocol %i payloads are aligned, so reading them back is a view, not a copy',
+    async (protocol) => {
+      const big = ndarray('float64', [100_000], new Float64Array(100_000).fill(1.5));
+      const small = ndarray('int32', [3], Int32Array.of(1, 2, 3));
+      const sink = memorySink('x.pkl');
+      await writeEntries(
+        pickleCodecImpl,
+        [entry(['s'], small), entry(['b'], big), entry(['t'], small)],
+        sink,
+        {
+          pickle: { protocol },
+        },
+      );
+      await sink.close();
+      const bytes = sink.bytes();
+      const reader = await pickleCodecImpl.open(bytesSource(bytes, 'x.pkl'));
+      for await (const e of reader.read()) {
+        const data = (e.value as { data: ArrayBufferView }).data;
+        expect(data.buffer, e.key).toBe(bytes.buffer); // a view of the file's bytes
+        expect((data.byteOffset - bytes.byteOffset) % (e.key === 'b' ? 64 : 16), e.key).toBe(0);
+      }
+    },
+  );
+
   test('an unknown protocol is refused, naming it', async () => {
     const sink = memorySink('x.pkl');
     const error = await writeEntries(pickleCodecImpl, [entry(['a'], 1n)], sink, {
