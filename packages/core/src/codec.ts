@@ -88,6 +88,8 @@ export interface CodecDescriptor {
   sniff(head: Uint8Array): number;
   /** The option names this codec reads under its name in {@link ReadOptions}. */
   readonly readOptions?: readonly string[];
+  /** A format statekit reads but does not write (PyTorch files): not offered as an output. */
+  readonly readOnly?: boolean;
   /** The option names this codec reads under its name in {@link WriteOptions}. */
   readonly writeOptions?: readonly string[];
   /** Loads the codec itself (lazily, so heavy dependencies load only when needed). */

@@ -56,6 +56,7 @@ export const torch: CodecDescriptor = {
   name: 'torch',
   extensions: ['.pt', '.pth'],
   sniff: sniffTorch,
+  readOnly: true,
   load: async () => (await import('./pickle-codec.js')).torchCodecImpl,
 };
 

@@ -88,7 +88,9 @@ function explained(error: unknown, options: ConvertCliOptions): string {
 function outputFormat(output: string, format: string | undefined): string {
   const named = formatName(format) ?? codecForExtension(output)?.name;
   if (named) return named;
-  const known = registeredCodecs().map((c) => `${c.name} (${c.extensions.join(', ')})`);
+  const known = registeredCodecs()
+    .filter((c) => !c.readOnly)
+    .map((c) => `${c.name} (${c.extensions.join(', ')})`);
   throw new StatekitError(
     'format',
     `cannot tell the output format from the name; give it an extension or pass --format (${known.join('; ')})`,
