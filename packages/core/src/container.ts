@@ -79,17 +79,14 @@ export function completeContainers(
   given: readonly Container[] = [],
   kind: ContainerKind = 'group',
 ): Container[] {
-  const byId = new Map<string, { c: Container; children: PathPart[]; names: Set<string> }>();
+  // Children are kept in a Set of parts: 0 and '0' stay apart, and no name is stringified.
+  const byId = new Map<string, { c: Container; children: PathPart[]; names: Set<PathPart> }>();
   const order: string[] = [];
   const add = (path: readonly PathPart[], c?: Container): void => {
     const id = pathId(path);
     if (byId.has(id)) return;
     const base = c ?? { path: [...path], kind, children: [] };
-    byId.set(id, {
-      c: base,
-      children: [...base.children],
-      names: new Set(base.children.map((p) => pathId([p]))),
-    });
+    byId.set(id, { c: base, children: [...base.children], names: new Set(base.children) });
     order.push(id);
   };
   add(
@@ -100,15 +97,22 @@ export function completeContainers(
     for (let i = 0; i < c.path.length; i++) add(c.path.slice(0, i));
     add(c.path, c);
   }
-  const link = (path: readonly PathPart[]): void => {
-    const parent = byId.get(pathId(path.slice(0, -1)))!;
-    const name = path[path.length - 1]!;
-    if (!parent.names.has(pathId([name]))) {
-      parent.names.add(pathId([name]));
+  const linkTo = (parentId: string, name: PathPart): void => {
+    const parent = byId.get(parentId)!;
+    if (!parent.names.has(name)) {
+      parent.names.add(name);
       parent.children.push(name);
     }
   };
+  const link = (path: readonly PathPart[]): void =>
+    linkTo(pathId(path.slice(0, -1)), path[path.length - 1]!);
+  const ROOT = pathId([]);
   for (const e of entries) {
+    // Flat entries (npz's `E.V`, most state dicts) sit in the root: no path to stringify.
+    if (e.path.length === 1) {
+      linkTo(ROOT, e.path[0]!);
+      continue;
+    }
     for (let i = 1; i < e.path.length; i++) {
       add(e.path.slice(0, i));
       link(e.path.slice(0, i));
