@@ -131,6 +131,13 @@ export class PickleEncoder {
   }
 
   str(value: string): void {
+    if (value.length < 256 && this.protocol >= 4 && isAscii(value)) {
+      // Keys and dtype codes: written in place, no encoder round trip.
+      this.op(OP.SHORT_BINUNICODE, value.length);
+      this.ensure(value.length);
+      for (let i = 0; i < value.length; i++) this.buffer[this.used++] = value.charCodeAt(i);
+      return;
+    }
     const bytes = utf8.encode(value);
     if (bytes.length < 256 && this.protocol >= 4) this.op(OP.SHORT_BINUNICODE, bytes.length);
     else this.op(OP.BINUNICODE, ...this.le(bytes.length, 4));
@@ -207,6 +214,11 @@ export class PickleEncoder {
     else if (n <= 3) this.op([OP.TUPLE1, OP.TUPLE2, OP.TUPLE3][n - 1]!);
     else this.op(OP.TUPLE);
   }
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
 }
 
 /** Two's complement little-endian bytes of `v`, as few as hold it (CPython's `encode_long`). */
