@@ -15,6 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { parseArgs } from 'node:util';
+import { seededRandom } from '@statekit/test-utils';
 
 const HERE = import.meta.dirname;
 const FIXTURES = path.resolve(HERE, '../test-fixtures');
@@ -74,16 +75,6 @@ export interface FuzzReport {
   /** The first faults: mutant name, outcome, detail. */
   faults: { mutant: string; outcome: Outcome; detail: string }[];
   tags: Record<string, number>;
-}
-
-/** mulberry32: small, fast, seeded. */
-export function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Values that make declared sizes and offsets hostile. */
@@ -209,7 +200,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   try {
     const seeds = formats.flatMap((f) => SEEDS[f]);
     const originals = seeds.map((f) => new Uint8Array(fs.readFileSync(path.join(FIXTURES, f))));
-    const random = rng(options.seed);
+    const random = seededRandom(options.seed);
     for (let i = 0; i < options.iterations; i++) {
       const seedFile = seeds[i % seeds.length]!;
       const base = path.basename(seedFile).replace(/\.[^.]+$/, '');

@@ -1,21 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bytesSource, isStatekitError } from '@statekit/core';
+import { seededRandom as rng } from '@statekit/test-utils';
 import { describe, expect, test } from 'vitest';
 import { npyCodecImpl } from '../src/npy-codec.js';
 import { npzCodecImpl } from '../src/npz-codec.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../test-fixtures/npz');
-
-/** A small deterministic PRNG (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(bytes: Uint8Array, random: () => number): Uint8Array {
   const out = bytes.slice();

@@ -41,3 +41,13 @@ export function referencePython(
   };
 }
 export { type BrowserRun, CHROMIUM, CHROMIUM_MISSING, runInChromium } from './browser.js';
+
+/** A seeded random generator in [0, 1) (mulberry32: small, fast), so a fuzz run reproduces. */
+export function seededRandom(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
