@@ -50,6 +50,7 @@ export { extensionOf, getCodec, pickCodec, SNIFF_BYTES } from './registry.js';
 export { sha256Hex, toHex } from './sha256.js';
 export { sourceSlices, wholeSlices } from './streamed-array.js';
 export { collectSlots, type Slot } from './target.js';
+export { widenBfloat16 } from './widen-bfloat16.js';
 export {
   checkLossless,
   lossesOf,

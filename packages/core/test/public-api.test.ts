@@ -123,6 +123,7 @@ test("@statekit/core/codec exports (the codec authors' kit)", () => {
       "unsupportedInfo",
       "viewAs",
       "wholeSlices",
+      "widenBfloat16",
       "withContext",
       "writeChecked",
       "writeEntries",

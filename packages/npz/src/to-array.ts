@@ -1,5 +1,4 @@
 import {
-  bfloat16ToFloat32,
   bytesArray,
   Complex,
   type Container,
@@ -13,6 +12,7 @@ import {
   StreamedArray,
   strArray,
 } from '@statekit/core';
+import { widenBfloat16 } from '@statekit/core/codec';
 
 /**
  * Why NumPy files cannot hold an entry exactly (empty when they can). Used by both the .npz
@@ -94,8 +94,8 @@ export function toStorableArray(e: Entry): NdArray | StreamedArray | undefined {
   const v = e.value;
   if (v instanceof StreamedArray) return storableStream(v);
   if (isNdArray(v)) {
-    if (v.dtype !== 'bfloat16') return v.scalar ? { ...v, scalar: false } : v;
-    return ndarray('float32', v.shape, bfloat16ToFloat32(v.data as Uint16Array));
+    const array = widenBfloat16(v) as NdArray;
+    return array.scalar ? { ...array, scalar: false } : array;
   }
   if (v === null || v instanceof SparseMatrix) return undefined;
   if (typeof v === 'number') return ndarray('float64', [], Float64Array.of(v));
@@ -114,14 +114,8 @@ export function toStorableArray(e: Entry): NdArray | StreamedArray | undefined {
 
 /** A streamed array as NumPy stores it: bfloat16 widened to float32 slice by slice. */
 function storableStream(v: StreamedArray): StreamedArray {
-  if (v.dtype !== 'bfloat16')
-    return v.scalar ? new StreamedArray(v.dtype, v.shape, v.itemSize, () => v.slices()) : v;
-  return new StreamedArray('float32', v.shape, 4, async function* () {
-    for await (const slice of v.slices()) {
-      const aligned = slice.byteOffset % 2 ? slice.slice() : slice;
-      const bits = new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 2);
-      const wide = bfloat16ToFloat32(bits);
-      yield new Uint8Array(wide.buffer, wide.byteOffset, wide.byteLength);
-    }
-  });
+  const wide = widenBfloat16(v) as StreamedArray;
+  return wide.scalar
+    ? new StreamedArray(wide.dtype, wide.shape, wide.itemSize, () => wide.slices())
+    : wide;
 }

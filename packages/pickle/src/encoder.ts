@@ -176,7 +176,10 @@ export class PickleEncoder {
   /** A global, memoized so that later uses are one BINGET. */
   global(module: string, name: string): void {
     let names = this.globals.get(module);
-    if (!names) this.globals.set(module, (names = new Map()));
+    if (!names) {
+      names = new Map();
+      this.globals.set(module, names);
+    }
     const memo = names.get(name);
     if (memo !== undefined) {
       this.get(memo);

@@ -25,6 +25,7 @@ import {
   descrOf,
   type WritePlan,
   type WriteSummary,
+  widenBfloat16,
 } from '@statekit/core/codec';
 import { PickleEncoder } from './encoder.js';
 import { OP } from './opcodes.js';
@@ -59,7 +60,10 @@ export async function writePickle(
     if (e.value instanceof SparseMatrix) continue; // lossiness: skipped
     const parent = pathId(e.path.slice(0, -1));
     let named = leaves.get(parent);
-    if (!named) leaves.set(parent, (named = new Map()));
+    if (!named) {
+      named = new Map();
+      leaves.set(parent, named);
+    }
     named.set(e.path[e.path.length - 1]!, e);
     count++;
   }
@@ -94,10 +98,10 @@ class TreeWriter {
   async node(path: readonly PathPart[]): Promise<void> {
     const e = this.leaves.get(pathId(path.slice(0, -1)))?.get(path[path.length - 1]!);
     if (e) return this.leaf(e);
-    return this.child(pathId(path), path);
+    return this.child(pathId(path));
   }
 
-  private async child(id: string, path: readonly PathPart[]): Promise<void> {
+  private async child(id: string): Promise<void> {
     const container = this.containers.get(id);
     if (container) return this.container(container);
     throw new StatekitError('format', `pickle: the plan names ${id} but no entry came for it`, {
@@ -110,8 +114,7 @@ class TreeWriter {
     const child = (name: PathPart) => {
       const e = named?.get(name);
       if (e) return this.leaf(e);
-      const path = [...c.path, name];
-      return this.child(pathId(path), path);
+      return this.child(pathId([...c.path, name]));
     };
     const { out } = this;
     switch (c.kind) {
@@ -215,7 +218,8 @@ class TreeWriter {
   private async array(value: NdArray | StreamedArray): Promise<void> {
     const memo = this.shared.get(value);
     if (memo !== undefined) return this.out.get(memo);
-    const array = storable(value);
+    // bfloat16: widened to float32 (numpy has no bfloat16 without ml_dtypes), as lossiness says.
+    const array = widenBfloat16(value);
     if (isNdArray(array) && array.scalar) await this.numpyScalar(array);
     else if (this.out.protocol >= 5) await this.frombuffer(array);
     else await this.reconstruct(array);
@@ -303,7 +307,10 @@ class TreeWriter {
     const { out } = this;
     const descr = descrOf(array);
     const memo = this.dtypes.get(descr);
-    if (memo !== undefined) return out.get(memo);
+    if (memo !== undefined) {
+      out.get(memo);
+      return;
+    }
     const [order, spec] = [descr[0]!, descr.slice(1)];
     out.global('numpy', 'dtype');
     out.str(spec);
@@ -342,22 +349,4 @@ function le8(n: number): number[] {
     n = Math.floor(n / 256);
   }
   return out;
-}
-
-/** bfloat16 widened to float32 (numpy has no bfloat16 without ml_dtypes), as lossiness says. */
-function storable(value: NdArray | StreamedArray): NdArray | StreamedArray {
-  if (value.dtype !== 'bfloat16') return value;
-  if (value instanceof StreamedArray) {
-    return new StreamedArray('float32', value.shape, 4, async function* () {
-      for await (const slice of value.slices()) {
-        const aligned = slice.byteOffset % 2 ? slice.slice() : slice;
-        const wide = bfloat16ToFloat32(
-          new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 2),
-        );
-        yield new Uint8Array(wide.buffer, wide.byteOffset, wide.byteLength);
-      }
-    });
-  }
-  const wide = ndarray('float32', value.shape, bfloat16ToFloat32(value.data as Uint16Array));
-  return value.scalar ? { ...wide, scalar: true } : wide;
 }
