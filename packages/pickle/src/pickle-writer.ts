@@ -6,13 +6,11 @@
  */
 import {
   type ByteSink,
-  bfloat16ToFloat32,
   Complex,
   type Container,
   type Entry,
   isNdArray,
   type NdArray,
-  ndarray,
   type PathPart,
   SparseMatrix,
   StatekitError,
