@@ -278,6 +278,11 @@ const H: Partial<Record<keyof typeof OP, Handler>> = {
   LONG4: (m) => {
     const n = m.int32();
     if (n < 0) throw m.corrupt(`declares a negative length ${n}`);
+    if (n > MAX_LONG_BYTES)
+      throw new StatekitError(
+        'limit',
+        `pickle: an integer of ${n} bytes at offset ${m.at} (statekit reads up to ${MAX_LONG_BYTES})`,
+      );
     m.push(longOf(m.take(n)));
   },
   FLOAT: (m) => m.push(parseFloatLine(m.line())),
@@ -434,6 +439,9 @@ const HANDLERS: (Handler | undefined)[] = (() => {
   for (const [name, handler] of Object.entries(H)) table[OP[name as keyof typeof OP]] = handler;
   return table;
 })();
+
+/** Bytes of a binary integer (LONG4): 14,300 bits, as many as Python's 4,300-digit limit. */
+const MAX_LONG_BYTES = 1800;
 
 /** The ints a pickle repeats most (shapes, dtype states, versions) as shared bigints. */
 const SMALL_INTS = Array.from({ length: 1025 }, (_, i) => BigInt(i - 1));

@@ -9,6 +9,9 @@ function corrupt(message: string): StatekitError {
   return new StatekitError('corrupt', `pickle: ${message}`);
 }
 
+/** Decimal digits of a text integer: Python 3.11+ refuses more by default (int_max_str_digits). */
+export const MAX_INT_DIGITS = 4300;
+
 /** Latin-1 text of `bytes` (one character per byte), as pickle's line arguments are read. */
 export function latin1Text(bytes: Uint8Array): string {
   let s = '';
@@ -23,6 +26,11 @@ export function parseIntLine(line: string, long: boolean): bigint | boolean {
   if (!long && line === '00') return false;
   if (!long && line === '01') return true;
   const digits = long && line.endsWith('L') ? line.slice(0, -1) : line;
+  if (digits.length > MAX_INT_DIGITS)
+    throw new StatekitError(
+      'limit',
+      `pickle: an integer of ${digits.length} digits (statekit reads up to ${MAX_INT_DIGITS}, as Python's int_max_str_digits)`,
+    );
   if (!/^[+-]?\d+$/.test(digits))
     throw corrupt(`${long ? 'LONG' : 'INT'} argument ${quote(line)} is not an integer`);
   return BigInt(digits);
@@ -73,8 +81,8 @@ export function parseStringLine(line: string): string {
     else if (e === 'x' && /^[0-9a-fA-F]{2}$/.test(body.slice(i + 1, i + 3))) {
       out += String.fromCharCode(Number.parseInt(body.slice(i + 1, i + 3), 16));
       i += 2;
-    } else if (/[0-7]/.test(e)) {
-      const octal = /^[0-7]{1,3}/.exec(body.slice(i))![0];
+    } else if (e >= '0' && e <= '7') {
+      const octal = /^[0-7]{1,3}/.exec(body.slice(i, i + 3))![0];
       out += String.fromCharCode(Number.parseInt(octal, 8) & 0xff);
       i += octal.length - 1;
     } else out += `\\${e}`; // Python keeps unknown escapes as they are
@@ -87,27 +95,31 @@ export function parseStringLine(line: string): string {
  * backslashes are escapes; every other byte is a latin-1 character.
  */
 export function parseUnicodeLine(line: string): string {
-  let out = '';
+  const parts: string[] = [];
+  let from = 0; // start of the literal run not yet in `parts`
   let backslashes = 0;
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
     const width = c === 'u' ? 4 : c === 'U' ? 8 : 0;
     if (width && backslashes % 2 === 1) {
       const hex = line.slice(i + 1, i + 1 + width);
-      if (!new RegExp(`^[0-9a-fA-F]{${width}}$`).test(hex))
+      if (hex.length !== width || !HEX.test(hex))
         throw corrupt(`UNICODE argument has a truncated \\${c} escape`);
       const code = Number.parseInt(hex, 16);
       if (code > 0x10ffff) throw corrupt(`UNICODE escape \\${c}${hex} is beyond U+10FFFF`);
-      out = out.slice(0, -1) + String.fromCodePoint(code);
+      parts.push(line.slice(from, i - 1), String.fromCodePoint(code));
       i += width;
+      from = i + 1;
       backslashes = 0;
       continue;
     }
     backslashes = c === '\\' ? backslashes + 1 : 0;
-    out += c;
   }
-  return out;
+  parts.push(line.slice(from));
+  return parts.join('');
 }
+
+const HEX = /^[0-9a-fA-F]+$/;
 
 /** A line argument for a message, cut short. */
 function quote(line: string): string {

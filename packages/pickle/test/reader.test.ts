@@ -241,6 +241,29 @@ describe('bounded work on hostile streams', () => {
     expect(message).toContain("the values built exceed 16x the file's size");
   });
 
+  test('text opcodes cost time linear in their length: 600,000 escapes in one UNICODE line', async () => {
+    const line = '\\u0041'.repeat(600_000);
+    const entries = await readAll(bytes('V', line, '\n.'));
+    expect(entries[0]!.value).toBe('A'.repeat(600_000));
+    const octal = await readAll(bytes("S'", '\\101'.repeat(600_000), "'\n."));
+    expect(octal[0]!.value).toBe('A'.repeat(600_000));
+  });
+
+  test.each([
+    [
+      'a 5,000-digit INT line',
+      bytes('I', '9'.repeat(5000), '\n.'),
+      "x.pkl: pickle: an integer of 5000 digits (statekit reads up to 4300, as Python's int_max_str_digits)",
+    ],
+    [
+      'a LONG4 of 10 MB',
+      bytes([0x80, 2, 0x8b, 0x80, 0x96, 0x98, 0], '.'),
+      'x.pkl: pickle: an integer of 10000000 bytes at offset 2 (statekit reads up to 1800)',
+    ],
+  ])('%s is a limit error, not a quadratic conversion', async (_what, stream, message) => {
+    expect(await failure(stream)).toEqual({ tag: 'limit', message });
+  });
+
   test('nesting beyond limits.maxDepth is a limit error, not a stack overflow', async () => {
     const { tag, message } = await failure(fixture('bad/deep.pkl'), 'deep.pkl');
     expect(tag).toBe('limit');
