@@ -81,9 +81,16 @@ export async function openTorch(source: ByteSource, options: ReadOptions = {}): 
   });
 }
 
+/** Storages read ahead of the tensor being read: at most this many, holding this many bytes. */
+const AHEAD_STORAGES = 4;
+const AHEAD_BYTES = 64 << 20;
+
+const bytesOfStorage = (s: TorchStorage): number => s.numel * DTYPES[s.dtype].itemSize;
+
 /**
  * Storage bytes by storage, each read once while tensors still wait for it: the tensors of
  * each storage are counted up front, and its bytes dropped when the last one has been read.
+ * The next storages in tensor order are read ahead, so their I/O overlaps this one's work.
  */
 function storageReader(
   tree: Tree,
@@ -94,13 +101,34 @@ function storageReader(
   for (const { value } of tree.leaves)
     if (value instanceof TorchTensor)
       waiting.set(value.storage, (waiting.get(value.storage) ?? 0) + 1);
+  const order = [...waiting.keys()];
+  const position = new Map(order.map((s, i) => [s, i]));
   const held = new Map<TorchStorage, Promise<Uint8Array>>();
+  let heldBytes = 0;
+  const start = (storage: TorchStorage): Promise<Uint8Array> => {
+    let bytes = held.get(storage);
+    if (!bytes) {
+      bytes = Promise.resolve().then(() => read(memberOf(storage.key), storage));
+      bytes.catch(() => {}); // a storage read ahead and never asked for fails unseen
+      held.set(storage, bytes);
+      heldBytes += bytesOfStorage(storage);
+    }
+    return bytes;
+  };
   return (storage) => {
-    const bytes = held.get(storage) ?? read(memberOf(storage.key), storage);
+    const bytes = start(storage);
+    let ahead = 0;
+    for (
+      let i = (position.get(storage) ?? order.length) + 1, n = 0;
+      i < order.length && n < AHEAD_STORAGES && ahead < AHEAD_BYTES;
+      i++, n++
+    ) {
+      start(order[i]!);
+      ahead += order[i]!.numel;
+    }
     const left = (waiting.get(storage) ?? 1) - 1;
     waiting.set(storage, left);
-    if (left > 0) held.set(storage, bytes);
-    else held.delete(storage);
+    if (left <= 0) held.delete(storage);
     return bytes;
   };
 }
