@@ -30,11 +30,21 @@ export class PickleEncoder {
     readonly protocol: number,
   ) {}
 
-  /** One opcode and its fixed-width argument bytes. */
-  op(code: number, ...args: number[]): void {
-    this.ensure(1 + args.length);
+  /** One opcode, and its one-byte argument if it has one. */
+  op(code: number, arg?: number): void {
+    this.ensure(2);
     this.buffer[this.used++] = code;
-    for (const b of args) this.buffer[this.used++] = b;
+    if (arg !== undefined) this.buffer[this.used++] = arg;
+  }
+
+  /** One opcode and a little-endian unsigned argument of `width` bytes (a length, an index). */
+  opLength(code: number, value: number, width: 2 | 4 | 8): void {
+    this.ensure(1 + width);
+    this.buffer[this.used++] = code;
+    for (let i = 0; i < width; i++) {
+      this.buffer[this.used++] = value % 256;
+      value = Math.floor(value / 256);
+    }
   }
 
   raw(bytes: Uint8Array): void {
@@ -87,16 +97,6 @@ export class PickleEncoder {
     this.buffer = grown;
   }
 
-  /** A little-endian unsigned length of `width` bytes. */
-  private le(value: number, width: number): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < width; i++) {
-      out.push(value % 256);
-      value = Math.floor(value / 256);
-    }
-    return out;
-  }
-
   header(): void {
     this.op(OP.PROTO, this.protocol);
   }
@@ -112,13 +112,13 @@ export class PickleEncoder {
   int(value: bigint | number): void {
     const v = BigInt(value);
     if (v >= 0n && v < 256n) this.op(OP.BININT1, Number(v));
-    else if (v >= 0n && v < 65536n) this.op(OP.BININT2, ...this.le(Number(v), 2));
+    else if (v >= 0n && v < 65536n) this.opLength(OP.BININT2, Number(v), 2);
     else if (v >= -(2n ** 31n) && v < 2n ** 31n)
-      this.op(OP.BININT, ...this.le(Number(BigInt.asUintN(32, v)), 4));
+      this.opLength(OP.BININT, Number(BigInt.asUintN(32, v)), 4);
     else {
       const bytes = longBytes(v);
       if (bytes.length < 256) this.op(OP.LONG1, bytes.length);
-      else this.op(OP.LONG4, ...this.le(bytes.length, 4));
+      else this.opLength(OP.LONG4, bytes.length, 4);
       this.raw(bytes);
     }
   }
@@ -140,7 +140,7 @@ export class PickleEncoder {
     }
     const bytes = utf8.encode(value);
     if (bytes.length < 256 && this.protocol >= 4) this.op(OP.SHORT_BINUNICODE, bytes.length);
-    else this.op(OP.BINUNICODE, ...this.le(bytes.length, 4));
+    else this.opLength(OP.BINUNICODE, bytes.length, 4);
     this.raw(bytes);
   }
 
@@ -152,8 +152,8 @@ export class PickleEncoder {
   /** The opcode that introduces `n` bytes of a `bytes` payload (protocol 3+). */
   bytesHead(n: number): void {
     if (n < 256) this.op(OP.SHORT_BINBYTES, n);
-    else if (n < 2 ** 32) this.op(OP.BINBYTES, ...this.le(n, 4));
-    else this.op(OP.BINBYTES8, ...this.le(n, 8));
+    else if (n < 2 ** 32) this.opLength(OP.BINBYTES, n, 4);
+    else this.opLength(OP.BINBYTES8, n, 8);
   }
 
   /** A `bytes` value; before protocol 3 as Python 3 writes it, `_codecs.encode(text, 'latin1')`. */
@@ -202,13 +202,13 @@ export class PickleEncoder {
     const index = this.memoSize++;
     if (this.protocol >= 4) this.op(OP.MEMOIZE);
     else if (index < 256) this.op(OP.BINPUT, index);
-    else this.op(OP.LONG_BINPUT, ...this.le(index, 4));
+    else this.opLength(OP.LONG_BINPUT, index, 4);
     return index;
   }
 
   get(index: number): void {
     if (index < 256) this.op(OP.BINGET, index);
-    else this.op(OP.LONG_BINGET, ...this.le(index, 4));
+    else this.opLength(OP.LONG_BINGET, index, 4);
   }
 
   /** A tuple of the `n` values just pushed (after a MARK when n > 3). */

@@ -203,7 +203,7 @@ class TreeWriter {
   private bytearray(v: Uint8Array): void {
     const { out } = this;
     if (out.protocol >= 5) {
-      out.op(OP.BYTEARRAY8, ...le8(v.byteLength));
+      out.opLength(OP.BYTEARRAY8, v.byteLength, 8);
       out.raw(v);
       return;
     }
@@ -262,7 +262,7 @@ class TreeWriter {
     const { out } = this;
     out.global(`${NUMPY_CORE}.numeric`, '_frombuffer');
     out.op(OP.MARK);
-    await this.payload(array, { length: () => 9, write: (n) => out.op(OP.BYTEARRAY8, ...le8(n)) });
+    await this.payload(array, { length: () => 9, write: (n) => out.opLength(OP.BYTEARRAY8, n, 8) });
     this.dtype(array);
     this.shape(array.shape);
     out.str('C');
@@ -338,13 +338,4 @@ class TreeWriter {
 /** A path as a map key (integer parts stay apart from string ones). */
 function pathId(path: readonly PathPart[]): string {
   return JSON.stringify(path);
-}
-
-function le8(n: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < 8; i++) {
-    out.push(n % 256);
-    n = Math.floor(n / 256);
-  }
-  return out;
 }
