@@ -55,9 +55,23 @@ export function getCodec(name: string, file?: string): Promise<Codec> {
 
 /** The extension of a path, lower case, with the dot (`.npz`), or '' when it has none. */
 export function extensionOf(path: string): string {
-  const base = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  const base = baseName(path);
   const dot = base.lastIndexOf('.');
   return dot > 0 ? base.slice(dot).toLowerCase() : '';
+}
+
+/**
+ * A file's name without its directory and extension: the key tree formats (pickle, msgpack)
+ * list a lone top value under, as a `.npy`'s array is listed under its name.
+ */
+export function fileStem(path: string): string {
+  const base = baseName(path);
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(0, dot) : base;
+}
+
+function baseName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
 }
 
 /** The codec registered for a file name's extension, if any. */

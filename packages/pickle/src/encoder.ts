@@ -3,32 +3,28 @@
  * as BININT1/2, then BININT, then LONG1/LONG4; floats as BINFLOAT; str as (SHORT_)BINUNICODE;
  * bytes as (SHORT_)BINBYTES from protocol 3 and `_codecs.encode(latin1, 'latin1')` before;
  * globals as GLOBAL lines before protocol 4 and STACK_GLOBAL from it, each memoized once.
- * Output is buffered and handed to the sink in large pieces; big payloads go straight through.
+ * Output goes through a SinkWriter: buffered in large pieces, big payloads straight through.
  */
 import type { ByteSink } from '@statekit/core';
+import { SinkWriter } from '@statekit/core/codec';
 import { OP } from './opcodes.js';
-
-/** Buffered bytes are handed to the sink past this size. */
-const FLUSH_AT = 1 << 20;
 
 /** Python 3's names for protocols below 3, as `fix_imports` writes them (`builtins` -> `__builtin__`). */
 const PY2_NAMES: Record<string, string> = { builtins: '__builtin__' };
 
 const utf8 = new TextEncoder();
 
-export class PickleEncoder {
-  private buffer = new Uint8Array(FLUSH_AT + 64);
-  private used = 0;
+export class PickleEncoder extends SinkWriter {
   /** Memo indices of globals written, by module then name. */
   private readonly globals = new Map<string, Map<string, number>>();
   private memoSize = 0;
-  /** Bytes already handed to the sink. */
-  private flushed = 0;
 
   constructor(
-    private readonly sink: ByteSink,
+    sink: ByteSink,
     readonly protocol: number,
-  ) {}
+  ) {
+    super(sink);
+  }
 
   /** One opcode, and its one-byte argument if it has one. */
   op(code: number, arg?: number): void {
@@ -47,24 +43,6 @@ export class PickleEncoder {
     }
   }
 
-  raw(bytes: Uint8Array): void {
-    this.ensure(bytes.byteLength);
-    this.buffer.set(bytes, this.used);
-    this.used += bytes.byteLength;
-  }
-
-  /** Bytes written straight to the sink (a large payload), after what is buffered. */
-  async direct(bytes: Uint8Array): Promise<void> {
-    await this.flush();
-    await this.sink.write(bytes);
-    this.flushed += bytes.byteLength;
-  }
-
-  /** Where the next byte lands in the file. */
-  get position(): number {
-    return this.flushed + this.used;
-  }
-
   /**
    * Pads so that a payload after a `header`-byte opcode starts at a multiple of `align`: a
    * `bytes` value of the right length, popped (readers see nothing; ours can view the array
@@ -77,24 +55,6 @@ export class PickleEncoder {
     this.op(OP.SHORT_BINBYTES, pad - 3);
     this.raw(new Uint8Array(pad - 3));
     this.op(OP.POP);
-  }
-
-  async maybeFlush(): Promise<void> {
-    if (this.used >= FLUSH_AT) await this.flush();
-  }
-
-  async flush(): Promise<void> {
-    if (this.used === 0) return;
-    await this.sink.write(this.buffer.slice(0, this.used));
-    this.flushed += this.used;
-    this.used = 0;
-  }
-
-  private ensure(n: number): void {
-    if (this.used + n <= this.buffer.byteLength) return;
-    const grown = new Uint8Array(Math.max(this.buffer.byteLength * 2, this.used + n));
-    grown.set(this.buffer.subarray(0, this.used));
-    this.buffer = grown;
   }
 
   header(): void {

@@ -16,6 +16,7 @@ import {
 } from '@statekit/core';
 import {
   checkArrayBytes,
+  fileStem,
   guardEntry,
   KeyIndex,
   limitsWith,
@@ -94,11 +95,4 @@ export function treeReader(
     containers: async (): Promise<Container[]> => tree.containers,
     async close() {},
   };
-}
-
-/** A file's name without its directory and extension: the key of a pickle's lone top value. */
-function fileStem(name: string): string {
-  const base = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
-  const dot = base.lastIndexOf('.');
-  return dot > 0 ? base.slice(0, dot) : base;
 }
