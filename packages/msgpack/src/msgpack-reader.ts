@@ -1,0 +1,46 @@
+/**
+ * The msgpack Reader: the file is read whole and decoded once when opened (msgpack has no
+ * index), then listed and read from the tree; array bytes stay views of the file until read.
+ */
+import { type ByteSource, type Entry, entry, type Reader, type ReadOptions } from '@statekit/core';
+import {
+  checkArrayBytes,
+  fileStem,
+  guardEntry,
+  KeyIndex,
+  limitsWith,
+  withContext,
+} from '@statekit/core/codec';
+import { decodeMsgpack } from './decoder.js';
+import { type Tree, treeOf } from './tree.js';
+
+export async function openMsgpack(source: ByteSource, options: ReadOptions = {}): Promise<Reader> {
+  const limits = limitsWith(options.limits);
+  const tree: Tree = await (async () => {
+    checkArrayBytes(source.size, limits.maxArrayBytes);
+    const bytes = await source.read(0, source.size);
+    return treeOf(
+      decodeMsgpack(bytes, { maxDepth: limits.maxDepth }),
+      limits,
+      fileStem(source.name),
+    );
+  })().catch((error) => {
+    throw withContext(error, source.name);
+  });
+  const index = new KeyIndex(tree.leaves, (leaf) => leaf.info.key, source.name);
+  return {
+    format: 'msgpack',
+    list: async () => tree.leaves.map((leaf) => leaf.info),
+    async *read(keys): AsyncGenerator<Entry> {
+      for (const leaf of index.select(keys)) {
+        const { key, path, hints } = leaf.info;
+        yield await guardEntry(() => entry(path, leaf.read(), undefined, hints), {
+          file: source.name,
+          key,
+        });
+      }
+    },
+    containers: async () => tree.containers,
+    async close() {},
+  };
+}
