@@ -1,7 +1,7 @@
 /**
  * The child side of `pnpm fuzz`: reads mutant paths (one per line on stdin), and for each does
  * what a user's `statekit ls --json --sha256` and `convert` would (every codec registered: list,
- * read and hash every entry, containers, convert to npz, HDF5 and pickle in memory with lossy
+ * read and hash every entry, containers, convert to npz, HDF5, pickle and msgpack in memory with lossy
  * conversion allowed), then prints one JSON line: `{"i", "outcome": "listing" | "typed" |
  * "untyped", "tag"?, "message"?}`. The parent bounds time and memory and reads stderr.
  */
@@ -18,10 +18,11 @@ import {
 } from '@statekit/core';
 import { fileSource } from '@statekit/core/node';
 import { hdf5 } from '@statekit/hdf5';
+import { msgpack } from '@statekit/msgpack';
 import { npy, npz } from '@statekit/npz';
-import { pickle } from '@statekit/pickle';
+import { pickle, torch } from '@statekit/pickle';
 
-registerCodec(npz, npy, hdf5, pickle);
+registerCodec(npz, npy, hdf5, pickle, torch, msgpack);
 
 /** Arrays read in slices are hashed up to this size. */
 const MAX_STREAMED_BYTES = 256 << 20;
@@ -45,7 +46,7 @@ async function exercise(file: string): Promise<void> {
         await reader.close();
       }
     }
-    for (const to of ['npz', 'hdf5', 'pickle']) {
+    for (const to of ['npz', 'hdf5', 'pickle', 'msgpack']) {
       const read = { streamAbove: 1024 }; // small arrays whole, the rest written from slices
       await convert(source, memorySink(`out.${to}`), { to, read, write: { allowLossy: true } });
     }

@@ -1,5 +1,5 @@
 /**
- * `pnpm fuzz [--iterations N] [--seed S] [--only npz|hdf5|pickle] [--time-ms T] [--budget-mib M]
+ * `pnpm fuzz [--iterations N] [--seed S] [--only npz|hdf5|pickle|msgpack] [--time-ms T] [--budget-mib M]
  * [--keep DIR]`: makes N mutants of the committed fixtures, taking the seed files in turn
  * (seeded, so a run reproduces), and feeds each
  * mutant to a worker process (`fuzz-worker.ts`) that lists, reads, hashes and converts it as
@@ -22,7 +22,7 @@ const FIXTURES = path.resolve(HERE, '../test-fixtures');
 
 /** The files mutants are made from: every format and engine path the codecs have. */
 /** The formats the harness fuzzes. */
-export type FuzzFormat = 'npz' | 'hdf5' | 'pickle';
+export type FuzzFormat = 'npz' | 'hdf5' | 'pickle' | 'msgpack';
 
 export const SEEDS: Record<FuzzFormat, string[]> = {
   npz: [
@@ -50,6 +50,12 @@ export const SEEDS: Record<FuzzFormat, string[]> = {
     'pickle/brainpy-einet.pkl',
     'torch/views.pt',
     'torch/checkpoint.pt',
+  ],
+  msgpack: [
+    'msgpack/tree.msgpack',
+    'msgpack/dtypes.msgpack',
+    'msgpack/chunked.msgpack',
+    'msgpack/snn.bp',
   ],
 };
 

@@ -11,6 +11,7 @@ test.each([
   ['npz', 400],
   ['hdf5', 400],
   ['pickle', 400],
+  ['msgpack', 400],
 ] as const)(
   '%s: %i mutants, each a listing or a typed error',
   async (format, iterations) => {

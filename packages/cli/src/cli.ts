@@ -34,7 +34,7 @@ const COMMANDS = {
       format: {
         type: 'string',
         value: 'F',
-        help: 'output format: npz, npy, hdf5 (alias h5), pickle (alias pkl)',
+        help: 'output format: npz, npy, hdf5 (alias h5), pickle (alias pkl), msgpack (alias bp)',
       },
       overwrite: { type: 'boolean', default: false, help: 'replace OUT if it exists' },
       'allow-lossy': {
@@ -111,8 +111,8 @@ ${Object.values(COMMANDS)
   .join('\n')}
   statekit --version | help [CMD] | CMD --help
 
-Formats: npz, npy, hdf5 (alias h5), pickle (alias pkl), detected by magic bytes, then
-extension.
+Formats: npz, npy, hdf5 (alias h5), pickle (alias pkl), torch (.pt, read only),
+msgpack (alias bp), detected by magic bytes, then extension.
 Paths are taken from the directory statekit is called in.
 Run 'statekit help CMD' for a command's options, defaults and examples.`;
 

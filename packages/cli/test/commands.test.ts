@@ -78,7 +78,7 @@ describe('convert', () => {
       code: 1,
       stdout: [],
       stderr: [
-        `statekit: ${out}: cannot tell the output format from the name; give it an extension or pass --format (npz (.npz); npy (.npy); hdf5 (.h5, .hdf5, .he5); pickle (.pkl, .pickle))`,
+        `statekit: ${out}: cannot tell the output format from the name; give it an extension or pass --format (npz (.npz); npy (.npy); hdf5 (.h5, .hdf5, .he5); pickle (.pkl, .pickle); msgpack (.msgpack, .bp))`,
       ],
     });
     expect((await cli('convert', path.join(NPZ, 'int8.npy'), out, '--format', 'npz')).code).toBe(0);

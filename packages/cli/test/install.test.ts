@@ -1,5 +1,5 @@
 /**
- * statekit as a user gets it: the packed tarballs of core, npz, hdf5, pickle and cli installed with npm
+ * statekit as a user gets it: the packed tarballs of core, npz, hdf5, pickle, msgpack and cli installed with npm
  * into an empty directory, then `statekit ls/convert/diff` and a `loadStates` script run with
  * plain Node (no tsx, no workspace), from that directory.
  */
@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { expect, test } from 'vitest';
 import { FIXTURES, REPO, tempDir } from './helpers.js';
 
-const PACKAGES = ['core', 'npz', 'hdf5', 'pickle', 'cli'];
+const PACKAGES = ['core', 'npz', 'hdf5', 'pickle', 'msgpack', 'cli'];
 
 test('the packed packages install and run with plain Node', () => {
   const dir = tempDir();
@@ -49,6 +49,8 @@ test('the packed packages install and run with plain Node', () => {
   expect(run('diff', 'net.h5', 'net.npz').status).toBe(0);
   expect(run('convert', 'net.npz', 'net.pkl').status).toBe(0);
   expect(run('diff', 'net.h5', 'net.pkl').status).toBe(0);
+  expect(run('convert', 'net.pkl', 'net.msgpack').status).toBe(0);
+  expect(run('diff', 'net.h5', 'net.msgpack').status).toBe(0);
 
   fs.writeFileSync(
     path.join(user, 'load.mjs'),

@@ -8,6 +8,7 @@ describe.each([
   ['hdf5', 'h5py', 7],
   ['pickle', 'pickle', 20],
   ['torch', 'torch', 4],
+  ['msgpack', 'msgpack', 5],
 ])("ls --json --sha256 on %s fixtures gives %s's checksums", (format, _library, least) => {
   const files = fixtures(format);
   test('there are fixtures for every case', () => {
