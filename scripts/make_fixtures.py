@@ -19,6 +19,7 @@ import zlib
 
 import numpy as np
 
+import msgpack_fixtures
 import pickle_fixtures
 
 try:
@@ -291,6 +292,7 @@ def main():
     bad('bad-deflate.npz', bytes(z), 'corrupt', 'damaged deflate stream')
     hostile_npz()
     pickle_fixtures.write_all(ROOT, np.random.default_rng(20261206), sha256, dtype_name, every_dtype, einet)
+    msgpack_fixtures.write_all(ROOT)
     if torch_fixtures is not None:
         torch_fixtures.write_all(ROOT)
     else:
