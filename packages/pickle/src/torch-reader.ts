@@ -117,18 +117,15 @@ function storageReader(
   };
   return (storage) => {
     const bytes = start(storage);
-    let ahead = 0;
-    for (
-      let i = (position.get(storage) ?? order.length) + 1, n = 0;
-      i < order.length && n < AHEAD_STORAGES && ahead < AHEAD_BYTES;
-      i++, n++
-    ) {
+    // Read ahead while what is held (read ahead, or shared and still wanted) stays bounded.
+    const from = (position.get(storage) ?? order.length) + 1;
+    for (let i = from; i < Math.min(order.length, from + AHEAD_STORAGES); i++) {
+      if (heldBytes >= AHEAD_BYTES) break;
       start(order[i]!);
-      ahead += order[i]!.numel;
     }
     const left = (waiting.get(storage) ?? 1) - 1;
     waiting.set(storage, left);
-    if (left <= 0) held.delete(storage);
+    if (left <= 0 && held.delete(storage)) heldBytes -= bytesOfStorage(storage);
     return bytes;
   };
 }
