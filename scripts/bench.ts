@@ -15,7 +15,7 @@
  * diffing the two, process start included, beside a Python script doing the same with numpy
  * and h5py, and the CLI's start-up.
  *
- * Usage: pnpm bench [--repeats N] [--quick] [--only npz|hdf5|pickle|diff|cli] [--json FILE]
+ * Usage: pnpm bench [--repeats N] [--quick] [--only npz|hdf5|pickle|msgpack|diff|cli] [--json FILE]
  */
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -26,10 +26,11 @@ import { parseArgs } from 'node:util';
 import { diff, type Entry, ndarray, openSource, registerCodec, saveStates } from '@statekit/core';
 import { atomicFileSink, fileSource } from '@statekit/core/node';
 import { hdf5 } from '@statekit/hdf5';
+import { msgpack } from '@statekit/msgpack';
 import { npy, npz } from '@statekit/npz';
 import { pickle, torch } from '@statekit/pickle';
 
-registerCodec(npz, npy, hdf5, pickle, torch);
+registerCodec(npz, npy, hdf5, pickle, torch, msgpack);
 
 const { values } = parseArgs({
   options: {
@@ -247,7 +248,7 @@ const rows: Row[] = [];
 async function loadAndSave(
   desc: string,
   state: Record<string, ReturnType<typeof ndarray>>,
-  format: 'npz' | 'hdf5' | 'pickle',
+  format: keyof typeof PYTHON_LIBS,
   file: string,
   source: string,
   targets: Record<'load' | 'save', { target: string; ok: (s: Record<string, Stats>) => boolean }>,
@@ -289,7 +290,7 @@ async function loadAndSave(
 }
 
 /** The Python library each format's rows are timed beside. */
-const PYTHON_LIBS = { npz: 'numpy', hdf5: 'h5py', pickle: 'pickle' } as const;
+const PYTHON_LIBS = { npz: 'numpy', hdf5: 'h5py', pickle: 'pickle', msgpack: 'msgpack' } as const;
 
 /** A target on the median: statekit within `times` the floor. */
 const withinFloor = (times: number) => (s: Record<string, Stats>) =>
@@ -414,6 +415,23 @@ async function pickleCase(label: 'a' | 'b', count: number, floats: number): Prom
     });
   }
   for (const f of [file, source, pt]) fs.rmSync(f, { force: true });
+}
+
+/** msgpack (a) and (b): statekit beside Python's msgpack with flax's ext hooks. */
+async function msgpackCase(label: 'a' | 'b', count: number, floats: number): Promise<void> {
+  const state = makeState(count, floats);
+  const desc =
+    label === 'a'
+      ? `(a) msgpack ${count} x f32 ${(count * floats * 4) >> 20} MiB`
+      : `(b) msgpack ${count} x ${floats} f32`;
+  const file = path.join(dir, `${label}.msgpack`);
+  const source = path.join(dir, `${label}-source.npz`);
+  await saveStates(state, atomicFileSink(source), { format: 'npz' });
+  await saveStates(state, atomicFileSink(file), { format: 'msgpack' });
+  const times = label === 'a' ? 3 : 1;
+  const target = { target: `>= ${times}x msgpack (flax hooks)`, ok: fasterThanPython(times) };
+  await loadAndSave(desc, state, 'msgpack', file, source, { load: target, save: target });
+  for (const f of [file, source]) fs.rmSync(f, { force: true });
 }
 
 /** A row's figures from interleaved stats. */
@@ -551,6 +569,10 @@ if (wants('pickle')) {
   await pickleCase('a', A, 335_544);
   await pickleCase('b', values.quick ? 2000 : 20_000, 100);
 }
+if (wants('msgpack')) {
+  await msgpackCase('a', A, 335_544);
+  await msgpackCase('b', values.quick ? 2000 : 20_000, 100);
+}
 if (wants('diff')) {
   await diffCase('npz', values.quick ? 1000 : 10_000);
   await diffCase('hdf5', values.quick ? 1000 : 10_000);
@@ -590,7 +612,7 @@ for (const row of table)
       .trimEnd(),
   );
 console.log(
-  '\nseconds (or, for memory, peak RSS growth / state bytes): median (min-max) of interleaved repeats. python = numpy for npz rows, h5py for hdf5 rows, pickle.load/dump (protocol 5) for pickle rows, torch.load(weights_only=True) for torch rows, a numpy+h5py script for the main job; py/ours > 1 means statekit is faster.',
+  '\nseconds (or, for memory, peak RSS growth / state bytes): median (min-max) of interleaved repeats. python = numpy for npz rows, h5py for hdf5 rows, pickle.load/dump (protocol 5) for pickle rows, torch.load(weights_only=True) for torch rows, msgpack with the flax ext hooks for msgpack rows, a numpy+h5py script for the main job; py/ours > 1 means statekit is faster.',
 );
 if (values.json) {
   const report = {

@@ -10,7 +10,8 @@ save's arrays happen before any timing, as statekit's are:
   {"op": "peak", "lib": "numpy", "file": F}                   -> {"grew": bytes} (fresh process)
   {"op": "make", "lib": "torch", "source": NPZ, "file": F}    -> {"made": 1} or {"made": 0} (no torch)
 lib "pickle" is pickle.load / pickle.dump(protocol=5) of the dict of arrays (BrainPy's .pkl);
-lib "torch" is torch.load(weights_only=True) of a torch.save'd dict of tensors (load only).
+lib "torch" is torch.load(weights_only=True) of a torch.save'd dict of tensors (load only);
+lib "msgpack" is msgpack with flax's ext hooks (flax.serialization.to_bytes / msgpack_restore).
 `bench_python.py job convert|diff A B` is the main job as a user scripts it (process start and
 imports included): numpy + h5py converting npz<->h5 (fsynced) or comparing two files."""
 import json
@@ -80,8 +81,29 @@ def make_torch(source, path):
     return True
 
 
-LOAD = {'numpy': load_numpy, 'h5py': load_h5py, 'pickle': load_pickle, 'torch': load_torch}
-SAVE = {'numpy': save_numpy, 'h5py': save_h5py, 'pickle': save_pickle}
+def _flax_ext(code, data):
+    import msgpack
+    shape, name, buf = msgpack.unpackb(data, raw=True)
+    return np.frombuffer(buf, dtype=np.dtype(name.decode())).reshape(shape)
+
+
+def load_msgpack(path):
+    import msgpack
+    with open(path, 'rb') as f:
+        return msgpack.unpackb(f.read(), ext_hook=_flax_ext)
+
+
+def save_msgpack(path, arrays):
+    import msgpack
+
+    def pack(x):
+        tpl = (x.shape, x.dtype.name, x.tobytes('C'))
+        return msgpack.ExtType(1, msgpack.packb(tpl, use_bin_type=True))
+    fsynced(path, lambda out: out.write(msgpack.packb(arrays, default=pack, strict_types=True)))
+
+
+LOAD = {'numpy': load_numpy, 'h5py': load_h5py, 'pickle': load_pickle, 'torch': load_torch, 'msgpack': load_msgpack}
+SAVE = {'numpy': save_numpy, 'h5py': save_h5py, 'pickle': save_pickle, 'msgpack': save_msgpack}
 
 
 def load_any(path):
