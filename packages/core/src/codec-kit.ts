@@ -51,6 +51,7 @@ export { sha256Hex, toHex } from './sha256.js';
 export { SinkWriter } from './sink-writer.js';
 export { sourceSlices, wholeSlices } from './streamed-array.js';
 export { collectSlots, type Slot } from './target.js';
+export { isContainer, TreeIndex, type TreeLeaf, treeReader } from './tree-io.js';
 export { widenBfloat16 } from './widen-bfloat16.js';
 export {
   checkLossless,

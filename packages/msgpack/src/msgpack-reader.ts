@@ -2,13 +2,12 @@
  * The msgpack Reader: the file is read whole and decoded once when opened (msgpack has no
  * index), then listed and read from the tree; array bytes stay views of the file until read.
  */
-import { type ByteSource, type Entry, entry, type Reader, type ReadOptions } from '@statekit/core';
+import type { ByteSource, Reader, ReadOptions } from '@statekit/core';
 import {
   checkArrayBytes,
   fileStem,
-  guardEntry,
-  KeyIndex,
   limitsWith,
+  treeReader,
   withContext,
 } from '@statekit/core/codec';
 import { decodeMsgpack } from './decoder.js';
@@ -27,20 +26,5 @@ export async function openMsgpack(source: ByteSource, options: ReadOptions = {})
   })().catch((error) => {
     throw withContext(error, source.name);
   });
-  const index = new KeyIndex(tree.leaves, (leaf) => leaf.info.key, source.name);
-  return {
-    format: 'msgpack',
-    list: async () => tree.leaves.map((leaf) => leaf.info),
-    async *read(keys): AsyncGenerator<Entry> {
-      for (const leaf of index.select(keys)) {
-        const { key, path, hints } = leaf.info;
-        yield await guardEntry(() => entry(path, leaf.read(), undefined, hints), {
-          file: source.name,
-          key,
-        });
-      }
-    },
-    containers: async () => tree.containers,
-    async close() {},
-  };
+  return treeReader('msgpack', source.name, tree.leaves, tree.containers);
 }

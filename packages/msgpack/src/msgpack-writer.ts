@@ -13,7 +13,6 @@ import {
   type Entry,
   isNdArray,
   type NdArray,
-  type PathPart,
   SparseMatrix,
   StatekitError,
   StreamedArray,
@@ -21,7 +20,8 @@ import {
 } from '@statekit/core';
 import {
   bytesOf,
-  completeContainers,
+  isContainer,
+  TreeIndex,
   type WritePlan,
   type WriteSummary,
 } from '@statekit/core/codec';
@@ -39,65 +39,42 @@ export async function writeMsgpack(
   options: WriteOptions = {},
 ): Promise<WriteSummary> {
   const chunkBytes = options.msgpack?.chunkBytes ?? MAX_CHUNK_BYTES;
-  const leaves = new Map<string, Map<PathPart, Entry>>();
-  let count = 0;
-  for await (const e of entries) {
-    if (e.value instanceof SparseMatrix) continue; // lossiness: skipped
-    const parent = pathId(e.path.slice(0, -1));
-    let named = leaves.get(parent);
-    if (!named) {
-      named = new Map();
-      leaves.set(parent, named);
-    }
-    named.set(e.path[e.path.length - 1]!, e);
-    count++;
-  }
-  const containers = new Map(
-    completeContainers(plan.entries, plan.containers, 'dict').map((c) => [pathId(c.path), c]),
-  );
-  const writer = new TreeWriter(
-    new MsgpackEncoder(sink),
-    containers,
-    leaves,
-    chunkBytes,
-    sink.name,
-  );
+  const tree = await TreeIndex.gather(plan, entries, (e) => e.value instanceof SparseMatrix); // lossiness: skipped
+  const writer = new TreeWriter(new MsgpackEncoder(sink), tree, chunkBytes, sink.name);
   const [lone] = plan.entries;
   // A file whose top value was one array (or scalar) is written back as that value alone.
   if (plan.entries.length === 1 && lone!.hints?.[MSGPACK_HINT] === 'root')
-    await writer.leaf(leaves.get(pathId([]))!.get(lone!.path[0]!)!);
-  else await writer.container(containers.get(pathId([]))!);
+    await writer.leaf(tree.entry(lone!.path)!);
+  else await writer.container(tree.root);
   await writer.out.flush();
-  return { entries: count };
+  return { entries: tree.count };
 }
 
 class TreeWriter {
   constructor(
     readonly out: MsgpackEncoder,
-    private readonly containers: ReadonlyMap<string, Container>,
-    private readonly leaves: ReadonlyMap<string, ReadonlyMap<PathPart, Entry>>,
+    private readonly tree: TreeIndex,
     private readonly chunkBytes: number,
     private readonly file: string,
   ) {}
 
   async container(c: Container): Promise<void> {
-    const named = this.leaves.get(pathId(c.path));
-    if (c.hints?.[MSGPACK_HINT] === 'array') this.out.arrayHead(c.children.length);
+    const array = c.hints?.[MSGPACK_HINT] === 'array';
+    if (array) this.out.arrayHead(c.children.length);
     else this.out.mapHead(c.children.length);
     for (const name of c.children) {
-      if (c.hints?.[MSGPACK_HINT] !== 'array') this.out.str(String(name));
-      const e = named?.get(name);
-      if (e) await this.leaf(e);
-      else {
-        const child = this.containers.get(pathId([...c.path, name]));
-        if (!child)
-          throw new StatekitError(
-            'format',
-            `msgpack: the plan names ${pathId([...c.path, name])} but nothing came for it`,
-            { file: this.file },
-          );
-        await this.container(child);
-      }
+      if (!array) this.out.str(String(name));
+      const child = this.tree.child(c, name);
+      if (!child)
+        throw new StatekitError(
+          'format',
+          `msgpack: the plan names ${JSON.stringify([...c.path, name])} but nothing came for it`,
+          {
+            file: this.file,
+          },
+        );
+      if (isContainer(child)) await this.container(child);
+      else await this.leaf(child);
       await this.out.maybeFlush();
     }
   }
@@ -239,9 +216,4 @@ async function* take(
     length -= piece.byteLength;
     yield piece;
   }
-}
-
-/** A path as a map key (integer parts stay apart from string ones). */
-function pathId(path: readonly PathPart[]): string {
-  return JSON.stringify(path);
 }

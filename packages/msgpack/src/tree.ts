@@ -18,6 +18,7 @@ import {
   type PathPart,
   StatekitError,
 } from '@statekit/core';
+import type { TreeLeaf } from '@statekit/core/codec';
 import { MsgExt, MsgMap, type MsgValue } from './decoder.js';
 import {
   arrayOf,
@@ -32,13 +33,6 @@ import {
 
 /** How the msgpack codec hints an entry so msgpack -> msgpack writes it back the same. */
 export const MSGPACK_HINT = 'msgpack';
-
-/** One value of the tree, with what listing needs and how to read it. */
-export interface TreeLeaf {
-  readonly info: EntryInfo;
-  /** The value (arrays decoded from the file's bytes only now). */
-  read(): Leaf;
-}
 
 export interface Tree {
   readonly leaves: TreeLeaf[];

@@ -45,7 +45,7 @@ export function infoOfLeaf(leaf: TreeLeaf): EntryInfo {
   if (value instanceof TorchTensor) {
     const { dtype } = value.storage;
     const byteLength = elementCount(value.shape) * DTYPES[dtype].itemSize;
-    return { key, path, kind: 'array', dtype, shape: value.shape, byteLength };
+    return { key, path, kind: 'array', dtype, shape: value.shape, byteLength, ...hintsOf(leaf) };
   }
   const scalar = scalarOf(value);
   return {

@@ -1,13 +1,11 @@
 /**
  * The pickle Reader: the file is read whole and run through the machine once when opened
- * (a pickle has no index), then listed and read from the tree it built. `treeReader` is the
- * part PyTorch files share: a tree of leaves, listed without decoding, read through a KeyIndex.
+ * (a pickle has no index), then listed and read from the tree it built. `pickleReader` is the
+ * part PyTorch files share: the tree's leaves listed without decoding, read on demand.
  */
 import {
   type ByteSource,
-  type Container,
-  type Entry,
-  entry,
+  type EntryInfo,
   keyOf,
   type Limits,
   type NdArray,
@@ -17,15 +15,14 @@ import {
 import {
   checkArrayBytes,
   fileStem,
-  guardEntry,
-  KeyIndex,
   limitsWith,
+  treeReader,
   unsupportedInfo,
   withContext,
 } from '@statekit/core/codec';
-import { hintsOf, infoOfLeaf, type TensorLoader, valueOfLeaf } from './leaves.js';
+import { infoOfLeaf, type TensorLoader, valueOfLeaf } from './leaves.js';
 import { type MachineOptions, runPickle } from './machine.js';
-import { type Tree, treeOf } from './tree.js';
+import { type TreeLeaf as PickleLeaf, type Tree, treeOf } from './tree.js';
 
 export async function openPickle(source: ByteSource, options: ReadOptions = {}): Promise<Reader> {
   const limits = limitsWith(options.limits);
@@ -40,7 +37,7 @@ export async function openPickle(source: ByteSource, options: ReadOptions = {}):
   })().catch((error) => {
     throw withContext(error, source.name);
   });
-  return treeReader('pickle', source.name, tree);
+  return pickleReader('pickle', source.name, tree);
 }
 
 /** Runs a pickle and walks what it built; a lone top value is named after the file. */
@@ -53,46 +50,27 @@ export function pickleTree(
 }
 
 /** A Reader over a pickle's tree; `loadTensor` reads PyTorch tensors from their storages. */
-export function treeReader(
+export function pickleReader(
   format: string,
   file: string,
   tree: Tree,
   loadTensor?: TensorLoader,
 ): Reader {
-  const infos = tree.leaves.map((leaf) => {
-    try {
-      return infoOfLeaf(leaf);
-    } catch (error) {
-      // A dtype statekit does not read: that entry is listed as unsupported, the rest lists.
-      const info = unsupportedInfo(leaf.path, error);
-      if (info) return info;
-      throw withContext(error, file, keyOf(leaf.path));
-    }
-  });
-  const index = new KeyIndex(
-    tree.leaves.map((leaf, i) => ({ leaf, key: infos[i]!.key })),
-    (item) => item.key,
-    file,
-  );
   const arrays = new Map<object, NdArray>();
-  return {
-    format,
-    list: async () => infos,
-    async *read(keys): AsyncGenerator<Entry> {
-      for (const { leaf, key } of index.select(keys)) {
-        yield await guardEntry(
-          async () =>
-            entry(
-              leaf.path,
-              await valueOfLeaf(leaf, arrays, loadTensor),
-              undefined,
-              hintsOf(leaf).hints,
-            ),
-          { file, key },
-        );
-      }
-    },
-    containers: async (): Promise<Container[]> => tree.containers,
-    async close() {},
-  };
+  const leaves = tree.leaves.map((leaf) => ({
+    info: listed(leaf, file),
+    read: () => valueOfLeaf(leaf, arrays, loadTensor),
+  }));
+  return treeReader(format, file, leaves, tree.containers);
+}
+
+/** A leaf's info; a dtype statekit does not read lists as unsupported, the rest of the file lists. */
+function listed(leaf: PickleLeaf, file: string): EntryInfo {
+  try {
+    return infoOfLeaf(leaf);
+  } catch (error) {
+    const info = unsupportedInfo(leaf.path, error);
+    if (info) return info;
+    throw withContext(error, file, keyOf(leaf.path));
+  }
 }

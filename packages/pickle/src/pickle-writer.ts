@@ -19,8 +19,9 @@ import {
 } from '@statekit/core';
 import {
   bytesOf,
-  completeContainers,
   descrOf,
+  isContainer,
+  TreeIndex,
   type WritePlan,
   type WriteSummary,
   widenBfloat16,
@@ -51,32 +52,17 @@ export async function writePickle(
       `pickle: protocol ${protocol} is not one statekit writes (2-5)`,
       { file: sink.name },
     );
-  // Entries by their parent's path and their own name: a child is found without a key string.
-  const leaves = new Map<string, Map<PathPart, Entry>>();
-  let count = 0;
-  for await (const e of entries) {
-    if (e.value instanceof SparseMatrix) continue; // lossiness: skipped
-    const parent = pathId(e.path.slice(0, -1));
-    let named = leaves.get(parent);
-    if (!named) {
-      named = new Map();
-      leaves.set(parent, named);
-    }
-    named.set(e.path[e.path.length - 1]!, e);
-    count++;
-  }
-  const containers = new Map(
-    completeContainers(plan.entries, plan.containers, 'dict').map((c) => [pathId(c.path), c]),
-  );
-  const writer = new TreeWriter(new PickleEncoder(sink, protocol), containers, leaves, sink.name);
+  const tree = await TreeIndex.gather(plan, entries, (e) => e.value instanceof SparseMatrix); // lossiness: skipped
+  const writer = new TreeWriter(new PickleEncoder(sink, protocol), tree, sink.name);
   writer.out.header();
   // A pickle whose top value was one array (or scalar) is written back as that value alone.
   const [lone] = plan.entries;
   const alone = plan.entries.length === 1 && lone!.hints?.[PICKLE_HINT] === 'root';
-  await writer.node(alone ? lone!.path : []);
+  if (alone) await writer.leaf(tree.entry(lone!.path)!);
+  else await writer.container(tree.root);
   writer.out.op(OP.STOP);
   await writer.out.flush();
-  return { entries: count };
+  return { entries: tree.count };
 }
 
 class TreeWriter {
@@ -87,32 +73,22 @@ class TreeWriter {
 
   constructor(
     readonly out: PickleEncoder,
-    private readonly containers: ReadonlyMap<string, Container>,
-    private readonly leaves: ReadonlyMap<string, ReadonlyMap<PathPart, Entry>>,
+    private readonly tree: TreeIndex,
     private readonly file: string,
   ) {}
 
-  /** The value at `path`: a leaf entry or a container. */
-  async node(path: readonly PathPart[]): Promise<void> {
-    const e = this.leaves.get(pathId(path.slice(0, -1)))?.get(path[path.length - 1]!);
-    if (e) return this.leaf(e);
-    return this.child(pathId(path));
-  }
-
-  private async child(id: string): Promise<void> {
-    const container = this.containers.get(id);
-    if (container) return this.container(container);
-    throw new StatekitError('format', `pickle: the plan names ${id} but no entry came for it`, {
-      file: this.file,
-    });
-  }
-
-  private async container(c: Container): Promise<void> {
-    const named = this.leaves.get(pathId(c.path));
-    const child = (name: PathPart) => {
-      const e = named?.get(name);
-      if (e) return this.leaf(e);
-      return this.child(pathId([...c.path, name]));
+  async container(c: Container): Promise<void> {
+    const child = (name: PathPart): Promise<void> => {
+      const node = this.tree.child(c, name);
+      if (!node)
+        throw new StatekitError(
+          'format',
+          `pickle: the plan names ${JSON.stringify([...c.path, name])} but nothing came for it`,
+          {
+            file: this.file,
+          },
+        );
+      return isContainer(node) ? this.container(node) : this.leaf(node);
     };
     const { out } = this;
     switch (c.kind) {
@@ -175,7 +151,7 @@ class TreeWriter {
     }
   }
 
-  private async leaf(e: Entry): Promise<void> {
+  async leaf(e: Entry): Promise<void> {
     const v = e.value;
     const { out } = this;
     if (v instanceof StreamedArray || isNdArray(v)) return this.array(v);
@@ -333,9 +309,4 @@ class TreeWriter {
     out.op(OP.BUILD);
     this.dtypes.set(descr, out.put());
   }
-}
-
-/** A path as a map key (integer parts stay apart from string ones). */
-function pathId(path: readonly PathPart[]): string {
-  return JSON.stringify(path);
 }

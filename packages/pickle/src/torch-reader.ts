@@ -15,7 +15,7 @@ import {
 import { checkArrayBytes, limitsWith, withContext } from '@statekit/core/codec';
 import { memberDataOffset, readMember, readZipDirectory, type ZipMember } from '@statekit/core/zip';
 import { type TorchStorage, TorchTensor } from './model.js';
-import { pickleTree, treeReader } from './pickle-reader.js';
+import { pickleReader, pickleTree } from './pickle-reader.js';
 import { storageLoader, TORCH_GLOBALS } from './torch-globals.js';
 import { LEGACY_TORCH_MAGIC, TORCH_DATA_PKL } from './torch-sniff.js';
 import { tensorArray } from './torch-tensor.js';
@@ -75,7 +75,7 @@ export async function openTorch(source: ByteSource, options: ReadOptions = {}): 
     );
     const loadTensor = async (t: TorchTensor): Promise<NdArray> =>
       tensorArray(t, await storageBytes(t.storage), byteorder === 'big');
-    return treeReader('torch', source.name, tree, loadTensor);
+    return pickleReader('torch', source.name, tree, loadTensor);
   })().catch((error) => {
     throw withContext(error, source.name);
   });
