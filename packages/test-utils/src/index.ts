@@ -41,6 +41,7 @@ export function referencePython(
   };
 }
 export { type BrowserRun, CHROMIUM, CHROMIUM_MISSING, runInChromium } from './browser.js';
+export { fuzzCodec, mutateBytes } from './fuzz.js';
 
 /** A seeded random generator in [0, 1) (mulberry32: small, fast), so a fuzz run reproduces. */
 export function seededRandom(seed: number): () => number {
