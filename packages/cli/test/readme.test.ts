@@ -10,6 +10,7 @@ const DOCS = [
   'CONTRIBUTING.md',
   'packages/core/README.md',
   'packages/pickle/README.md',
+  'packages/msgpack/README.md',
 ];
 
 function examples(doc: string): string[] {

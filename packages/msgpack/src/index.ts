@@ -35,4 +35,6 @@ export const msgpack: CodecDescriptor = {
   load: async () => (await import('./msgpack-codec.js')).msgpackCodecImpl,
 };
 
+export { AsyncManager } from './async-manager.js';
 export type { MsgpackWriteOptions } from './options.js';
+export { type Mismatch, type PyTree, registerSerialization } from './state-dict.js';
