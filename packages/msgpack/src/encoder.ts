@@ -85,6 +85,42 @@ export class MsgpackEncoder extends SinkWriter {
     this.raw(bytes);
   }
 
+  /** The widths (bytes) a str header of `n` bytes can take, smallest first. */
+  static strHeadWidths(n: number): number[] {
+    return [n < 32 ? 1 : 0, n < 256 ? 2 : 0, n < 65536 ? 3 : 0, 5].filter((w) => w > 0);
+  }
+
+  /** The widths an array header of `n` items can take, smallest first. */
+  static arrayHeadWidths(n: number): number[] {
+    return [n < 16 ? 1 : 0, n < 65536 ? 3 : 0, 5].filter((w) => w > 0);
+  }
+
+  /** A str written with a header of `width` bytes (msgpack allows any that holds the length). */
+  strOfWidth(value: string, width: number): void {
+    const bytes = utf8.encode(value);
+    const n = bytes.byteLength;
+    if (width === 1) this.byte(0xa0 | n);
+    else if (width === 2) this.head(0xd9, n, 1);
+    else if (width === 3) this.head(0xda, n, 2);
+    else this.head(0xdb, n, 4);
+    this.raw(bytes);
+  }
+
+  /** An array header of `width` bytes. */
+  arrayHeadOfWidth(n: number, width: number): void {
+    if (width === 1) this.byte(0x90 | n);
+    else if (width === 3) this.head(0xdc, n, 2);
+    else this.head(0xdd, n, 4);
+  }
+
+  /** An ext32 header, whatever the payload's size (6 bytes: the offset after it is known). */
+  ext32Head(type: number, n: number): void {
+    if (n >= 2 ** 32)
+      throw new StatekitError('limit', `msgpack: an ext of ${n} bytes is beyond 2^32-1`);
+    this.head(0xc9, n, 4);
+    this.byte(type);
+  }
+
   mapHead(n: number): void {
     if (n < 16) this.byte(0x80 | n);
     else if (n < 65536) this.head(0xde, n, 2);

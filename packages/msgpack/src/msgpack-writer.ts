@@ -29,6 +29,38 @@ import { MsgpackEncoder } from './encoder.js';
 import { CHUNKED, EXT, MAX_CHUNK_BYTES, nameOfDtype } from './flax.js';
 import { MSGPACK_HINT } from './tree.js';
 
+/** Array bytes start at a multiple of this (float64 and complex128 views need 8). */
+const ALIGN = 8;
+
+/**
+ * Header widths that put an ext array's bytes at a multiple of {@link ALIGN}, when the ext
+ * header is ext32 and starts at `at`: msgpack lets a str or array header be wider than its
+ * length needs, and Python's msgpack reads any of them, so the headers themselves pad.
+ */
+function alignedWidths(
+  at: number,
+  shape: readonly number[],
+  name: string,
+  bytes: number,
+): { outer: number; shape: number; name: number } | undefined {
+  const nameBytes = new TextEncoder().encode(name).byteLength;
+  const binHead = bytes < 256 ? 2 : bytes < 65536 ? 3 : 5;
+  const intsLength = shape.reduce(
+    (n, d) => n + (d < 128 ? 1 : d < 256 ? 2 : d < 65536 ? 3 : d < 2 ** 32 ? 5 : 9),
+    0,
+  );
+  const outers = MsgpackEncoder.arrayHeadWidths(3);
+  const shapes = MsgpackEncoder.arrayHeadWidths(shape.length);
+  const names = MsgpackEncoder.strHeadWidths(nameBytes);
+  for (const outer of outers)
+    for (const dims of shapes)
+      for (const width of names) {
+        const head = 6 + outer + dims + width + nameBytes + binHead + intsLength;
+        if ((at + head) % ALIGN === 0) return { outer, shape: dims, name: width };
+      }
+  return undefined; // no combination pads to the boundary: written as flax writes it
+}
+
 /** Array payloads of more bytes go to the sink as they are, not through the buffer. */
 const DIRECT_ABOVE = 64 << 10;
 
@@ -40,7 +72,8 @@ export async function writeMsgpack(
 ): Promise<WriteSummary> {
   const chunkBytes = options.msgpack?.chunkBytes ?? MAX_CHUNK_BYTES;
   const tree = await TreeIndex.gather(plan, entries, (e) => e.value instanceof SparseMatrix); // lossiness: skipped
-  const writer = new TreeWriter(new MsgpackEncoder(sink), tree, chunkBytes, sink.name);
+  const align = options.msgpack?.align ?? true;
+  const writer = new TreeWriter(new MsgpackEncoder(sink), tree, chunkBytes, sink.name, align);
   const [lone] = plan.entries;
   // A file whose top value was one array (or scalar) is written back as that value alone.
   if (plan.entries.length === 1 && lone!.hints?.[MSGPACK_HINT] === 'root')
@@ -56,6 +89,8 @@ class TreeWriter {
     private readonly tree: TreeIndex,
     private readonly chunkBytes: number,
     private readonly file: string,
+    /** Pad array headers so the bytes start at a multiple of {@link ALIGN}. */
+    private readonly align: boolean,
   ) {}
 
   async container(c: Container): Promise<void> {
@@ -131,14 +166,20 @@ class TreeWriter {
     data: AsyncIterable<Uint8Array>,
   ): Promise<void> {
     const { out } = this;
+    const name = nameOfDtype(value.dtype, value.itemSize);
+    const widths = this.align ? alignedWidths(out.position, shape, name, bytes) : undefined;
     const mark = out.mark;
-    out.arrayHead(3);
-    out.arrayHead(shape.length);
+    if (widths) out.arrayHeadOfWidth(3, widths.outer);
+    else out.arrayHead(3);
+    if (widths) out.arrayHeadOfWidth(shape.length, widths.shape);
+    else out.arrayHead(shape.length);
     for (const d of shape) out.int(d);
-    out.str(nameOfDtype(value.dtype, value.itemSize));
+    if (widths) out.strOfWidth(name, widths.name);
+    else out.str(name);
     out.binHead(bytes);
     const head = out.taken(mark);
-    out.extHead(type, head.byteLength + bytes);
+    if (widths) out.ext32Head(type, head.byteLength + bytes);
+    else out.extHead(type, head.byteLength + bytes);
     out.raw(head);
     for await (const piece of data) {
       if (piece.byteLength < DIRECT_ABOVE) out.raw(piece);

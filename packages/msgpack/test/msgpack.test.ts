@@ -10,6 +10,7 @@ import {
   memorySink,
   type NdArray,
   ndarray,
+  numpyScalar,
   openSource,
   registerCodec,
 } from '@statekit/core';
@@ -39,16 +40,20 @@ const fixture = (name: string) =>
   new Uint8Array(fs.readFileSync(path.join(FIXTURES, 'msgpack', name)));
 
 describe('msgpack -> msgpack', () => {
-  test.each(fixtures)('%s is rewritten byte for byte as flax wrote it', async (name) => {
-    const output = path.join(tmp, name);
-    // chunked.msgpack was written with flax's chunk size patched to 64 bytes, as is this.
-    const write = name === 'chunked.msgpack' ? { msgpack: { chunkBytes: 64 } } : {};
-    await convert(fileSource(path.join(FIXTURES, 'msgpack', name)), atomicFileSink(output), {
-      to: 'msgpack',
-      write,
-    });
-    expect(Buffer.compare(fs.readFileSync(output), fixture(name))).toBe(0);
-  });
+  test.each(fixtures)(
+    '%s is rewritten byte for byte as flax wrote it (align: false)',
+    async (name) => {
+      const output = path.join(tmp, name);
+      // chunked.msgpack was written with flax's chunk size patched to 64 bytes, as is this.
+      const chunkBytes = name === 'chunked.msgpack' ? 64 : undefined;
+      const write = { msgpack: { align: false, ...(chunkBytes ? { chunkBytes } : {}) } };
+      await convert(fileSource(path.join(FIXTURES, 'msgpack', name)), atomicFileSink(output), {
+        to: 'msgpack',
+        write,
+      });
+      expect(Buffer.compare(fs.readFileSync(output), fixture(name))).toBe(0);
+    },
+  );
 });
 
 describe('reading', () => {
@@ -129,6 +134,26 @@ describe('reading', () => {
 });
 
 describe('writing', () => {
+  test('array bytes are aligned by default, so reading them back views the file, copying nothing', async () => {
+    const entries = [
+      entry(['a'], ndarray('float64', [3], Float64Array.of(1, 2, 3))),
+      entry(['b'], ndarray('int8', [5], Int8Array.of(1, 2, 3, 4, 5))),
+      entry(['c', 'd'], ndarray('complex128', [2, 1], Float64Array.of(1, 2, 3, 4))),
+      entry(['e'], ndarray('float32', [70_000], new Float32Array(70_000).fill(0.5))),
+      entry(['s'], numpyScalar(ndarray('int64', [], BigInt64Array.of(-7n)))),
+    ];
+    const sink = memorySink('x.msgpack');
+    await writeEntries(msgpackCodecImpl, entries, sink);
+    await sink.close();
+    const bytes = sink.bytes();
+    const reader = await msgpackCodecImpl.open(bytesSource(bytes, 'x.msgpack'));
+    for await (const e of reader.read()) {
+      const data = (e.value as NdArray).data;
+      expect(data.buffer, e.key).toBe(bytes.buffer);
+      expect((data.byteOffset - bytes.byteOffset) % 8, e.key).toBe(0);
+    }
+  });
+
   test('lists and tuples become {"0": ..} maps as flax writes them, refused unless lossy', async () => {
     const input = path.join(FIXTURES, 'pickle', 'tree.p4.pkl');
     const output = path.join(tmp, 'tree-from-pickle.msgpack');
