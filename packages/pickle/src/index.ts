@@ -62,4 +62,14 @@ export const torch: CodecDescriptor = {
 
 export type { CallContext, Reconstructor } from './allowlist.js';
 export { ALLOWED_GLOBALS } from './allowlist.js';
+export type {
+  NumpyArray,
+  NumpyDtype,
+  PyDict,
+  PyGlobal,
+  PyList,
+  PySet,
+  PyTuple,
+  PyValue,
+} from './model.js';
 export type { PickleReadOptions, PickleWriteOptions } from './options.js';

@@ -11,7 +11,7 @@ import {
   unflatten,
 } from '@statekit/core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { pickle, torch } from '../src/index.js';
+import { pickle, type Reconstructor, torch } from '../src/index.js';
 import { pickleCodecImpl } from '../src/pickle-codec.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../test-fixtures/pickle');
@@ -219,6 +219,23 @@ describe('malformed streams name the offset', () => {
     ],
   ])('%s', async (_what, stream, message) => {
     expect(await failure(stream)).toEqual({ tag: 'corrupt', message });
+  });
+});
+
+describe('reconstructors a user allows', () => {
+  test('a global is resolved only when registered, and builds the data its function returns', async () => {
+    // mylib.Point(1, 2)
+    const stream = bytes([0x80, 2], 'cmylib\nPoint\nK', [1], 'K', [2, 0x86], 'R.');
+    expect((await failure(stream)).message).toBe(
+      'x.pkl: pickle: refused global mylib.Point: loading it would run code (statekit allows only numpy arrays, dtypes and scalars, OrderedDict and builtin containers)',
+    );
+    const reconstructors = new Map<string, Reconstructor>([['mylib.Point', (args) => args[0]!]]);
+    const reader = await pickleCodecImpl.open(bytesSource(stream, 'point.pkl'), {
+      pickle: { reconstructors },
+    });
+    const values = [];
+    for await (const e of reader.read()) values.push([e.key, e.value]);
+    expect(values).toEqual([['point', 1n]]);
   });
 });
 
