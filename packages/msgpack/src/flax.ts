@@ -59,6 +59,19 @@ export function nameOfDtype(dtype: DType, itemSize: number): string {
 
 const isUint8 = (v: MsgValue | undefined): v is Uint8Array => v instanceof Uint8Array;
 
+const utf8 = new TextDecoder();
+
+/** {@link dtypeOfName}, once per name (20,000 arrays name a handful of dtypes). */
+const dtypes = new Map<string, { dtype: DType; itemSize: number }>();
+function cachedDtype(name: string): { dtype: DType; itemSize: number } {
+  let found = dtypes.get(name);
+  if (!found) {
+    found = dtypeOfName(name); // throws for names statekit does not read: nothing cached
+    if (dtypes.size < 256) dtypes.set(name, found);
+  }
+  return found;
+}
+
 /** An array as a payload describes it, its bytes still a view of the file. */
 export interface RawArray {
   readonly dtype: DType;
@@ -79,10 +92,10 @@ export function parseArray(data: Uint8Array, maxDepth: number): RawArray {
       throw corrupt(`an ndarray dimension is ${String(d)}`);
     return Number(d);
   });
-  const dtypeName = isUint8(name) ? new TextDecoder().decode(name) : name;
+  const dtypeName = isUint8(name) ? utf8.decode(name) : name;
   if (typeof dtypeName !== 'string') throw corrupt('an ndarray dtype is not a name');
   if (!isUint8(bytes)) throw corrupt('an ndarray holds no bytes');
-  const { dtype, itemSize } = dtypeOfName(dtypeName);
+  const { dtype, itemSize } = cachedDtype(dtypeName);
   const need = elementCount(dims) * itemSize;
   if (bytes.byteLength !== need)
     throw corrupt(
