@@ -35,7 +35,7 @@ export {
   type WritePlan,
 } from './container.js';
 export { unsupportedInfo } from './entry.js';
-export { infoOf } from './entry-info.js';
+export { infoOf, scalarByteLength } from './entry-info.js';
 export { type EntryContext, guardEntry, withContext } from './errors.js';
 export { yieldToEventLoop } from './event-loop.js';
 export { KeyIndex } from './key-index.js';

@@ -1,5 +1,5 @@
 import type { Entry, EntryInfo } from './entry.js';
-import { leafKind, SparseMatrix } from './leaf.js';
+import { Complex, type Leaf, leafKind, SparseMatrix } from './leaf.js';
 import { bytesOf, isNdArray } from './ndarray.js';
 import { StreamedArray } from './streamed-array.js';
 
@@ -34,17 +34,25 @@ export function infoOf(e: Entry): EntryInfo {
     return { ...base, kind: 'sparse', dtype: v.values.dtype, shape: v.shape, byteLength };
   }
   const kind = leafKind(v);
-  const byteLength =
-    typeof v === 'string'
-      ? new TextEncoder().encode(v).byteLength
-      : v instanceof Uint8Array
-        ? v.byteLength
-        : 8;
   return {
     ...base,
     kind: 'scalar',
     dtype: kind as Exclude<typeof kind, 'array' | 'sparse'>,
     shape: [],
-    byteLength,
+    byteLength: scalarByteLength(v),
   };
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * Bytes of a scalar leaf's value: a str's UTF-8, bytes' length, 16 for a complex (two
+ * float64), 8 for an int or float, 1 for a bool, 0 for None.
+ */
+export function scalarByteLength(v: Leaf): number {
+  if (typeof v === 'string') return utf8.encode(v).byteLength;
+  if (v instanceof Uint8Array) return v.byteLength;
+  if (v instanceof Complex) return 16;
+  if (typeof v === 'boolean') return 1;
+  return v === null ? 0 : 8;
 }

@@ -119,6 +119,7 @@ test("@statekit/core/codec exports (the codec authors' kit)", () => {
       "pyList",
       "pyStr",
       "resolveDescr",
+      "scalarByteLength",
       "sha256Hex",
       "sourceSlices",
       "summarizeLosses",

@@ -11,7 +11,6 @@ import {
   elementCount,
   type NdArray,
   ndarray,
-  numpyScalar,
   StatekitError,
 } from '@statekit/core';
 import { viewAs } from '@statekit/core/codec';
@@ -109,27 +108,20 @@ export function arrayOf(raw: RawArray): NdArray {
   return ndarray(raw.dtype, raw.shape, viewAs(raw.dtype, raw.bytes), raw.itemSize);
 }
 
-/** What an ext value stands for: an array, a numpy scalar, a complex. */
-export function valueOfExt(ext: MsgExt, maxDepth: number): NdArray | Complex {
-  switch (ext.type) {
-    case EXT.ndarray:
-      return arrayOf(parseArray(ext.data, maxDepth));
-    case EXT.npscalar: {
-      const raw = parseArray(ext.data, maxDepth);
-      if (raw.shape.length !== 0) throw corrupt('a numpy scalar (ext 3) has a shape');
-      return numpyScalar(arrayOf(raw));
-    }
-    case EXT.complex: {
-      const pair = decodeMsgpack(ext.data, { maxDepth });
-      if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((x) => typeof x === 'number'))
-        throw corrupt('a complex (ext 2) is not [real, imag]');
-      return new Complex(pair[0] as number, pair[1] as number);
-    }
-  }
-  throw new StatekitError(
-    'unsupported',
-    `msgpack: ext type ${ext.type} is not one of flax's (1 ndarray, 2 complex, 3 numpy scalar)`,
-  );
+/**
+ * An ext that is not an array (ext 1 and 3 are read as arrays where they stand): ext 2, a
+ * Python complex `[re, im]`; any other code is `unsupported`.
+ */
+export function complexOfExt(ext: MsgExt, maxDepth: number): Complex {
+  if (ext.type !== EXT.complex)
+    throw new StatekitError(
+      'unsupported',
+      `msgpack: ext type ${ext.type} is not one of flax's (1 ndarray, 2 complex, 3 numpy scalar)`,
+    );
+  const pair = decodeMsgpack(ext.data, { maxDepth });
+  if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((x) => typeof x === 'number'))
+    throw corrupt('a complex (ext 2) is not [real, imag]');
+  return new Complex(pair[0] as number, pair[1] as number);
 }
 
 /** A map's value for a string key, or undefined. */

@@ -7,7 +7,6 @@
  * file's name. Depth and entry count are bounded by the limits.
  */
 import {
-  Complex,
   type Container,
   type EntryInfo,
   keyOf,
@@ -18,17 +17,17 @@ import {
   type PathPart,
   StatekitError,
 } from '@statekit/core';
-import type { TreeLeaf } from '@statekit/core/codec';
+import { scalarByteLength, type TreeLeaf, unsupportedInfo } from '@statekit/core/codec';
 import { MsgExt, MsgMap, type MsgValue } from './decoder.js';
 import {
   arrayOf,
+  complexOfExt,
   EXT,
   isChunked,
   parseArray,
   parseChunked,
   type RawArray,
   unchunk,
-  valueOfExt,
 } from './flax.js';
 
 /** How the msgpack codec hints an entry so msgpack -> msgpack writes it back the same. */
@@ -38,8 +37,6 @@ export interface Tree {
   readonly leaves: TreeLeaf[];
   readonly containers: Container[];
 }
-
-const utf8 = new TextEncoder();
 
 /** Walks `root` into containers and leaves; a lone top value is named `rootName`. */
 export function treeOf(root: MsgValue, limits: Limits, rootName: string): Tree {
@@ -117,18 +114,10 @@ function localLeaf(value: MsgValue, path: readonly PathPart[], maxDepth: number)
   try {
     return leafOf(value, path, maxDepth);
   } catch (error) {
-    if (!(error instanceof StatekitError) || error.tag !== 'unsupported') throw error;
-    const problem = error.detail;
+    const info = unsupportedInfo(path, error);
+    if (!info) throw error;
     return {
-      info: {
-        key: keyOf(path),
-        path,
-        kind: 'unsupported',
-        dtype: 'none',
-        shape: [],
-        byteLength: 0,
-        problem,
-      },
+      info,
       read: () => {
         throw error;
       },
@@ -158,7 +147,7 @@ function leafOf(value: MsgValue, path: readonly PathPart[], maxDepth: number): T
     };
   }
   if (value instanceof MsgExt) {
-    const complex = valueOfExt(value, maxDepth) as Complex;
+    const complex = complexOfExt(value, maxDepth);
     return { info: scalarInfo(key, path, complex), read: () => complex };
   }
   if (value instanceof MsgMap || Array.isArray(value))
@@ -167,24 +156,6 @@ function leafOf(value: MsgValue, path: readonly PathPart[], maxDepth: number): T
 }
 
 function scalarInfo(key: string, path: readonly PathPart[], value: Leaf): EntryInfo {
-  const bytes =
-    typeof value === 'string'
-      ? utf8.encode(value).byteLength
-      : value instanceof Uint8Array
-        ? value.byteLength
-        : value instanceof Complex
-          ? 16
-          : value === null
-            ? 0
-            : typeof value === 'boolean'
-              ? 1
-              : 8;
-  return {
-    key,
-    path,
-    kind: 'scalar',
-    dtype: leafKind(value) as EntryInfo['dtype'],
-    shape: [],
-    byteLength: bytes,
-  };
+  const dtype = leafKind(value) as EntryInfo['dtype'];
+  return { key, path, kind: 'scalar', dtype, shape: [], byteLength: scalarByteLength(value) };
 }

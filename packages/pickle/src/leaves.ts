@@ -15,12 +15,10 @@ import {
   numpyScalar,
   StatekitError,
 } from '@statekit/core';
-import { numpyArrayOf } from '@statekit/core/codec';
+import { numpyArrayOf, scalarByteLength } from '@statekit/core/codec';
 import { isBytearray, NumpyArray, type PyValue, TorchTensor } from './model.js';
 import { resolvedOf, typeOf } from './numpy.js';
 import { PICKLE_HINT, type TreeLeaf } from './tree.js';
-
-const utf8 = new TextEncoder();
 
 /** What `list()` says of a leaf, without decoding array data. */
 export function infoOfLeaf(leaf: TreeLeaf): EntryInfo {
@@ -54,7 +52,7 @@ export function infoOfLeaf(leaf: TreeLeaf): EntryInfo {
     kind: 'scalar',
     dtype: leafKind(scalar) as EntryInfo['dtype'],
     shape: [],
-    byteLength: scalarBytes(scalar),
+    byteLength: scalarByteLength(scalar),
     ...hintsOf(leaf),
   };
 }
@@ -131,12 +129,4 @@ function scalarOf(value: PyValue): Leaf {
   )
     return value;
   throw new StatekitError('unsupported', `pickle: a ${typeOf(value)} is not a state value`);
-}
-
-function scalarBytes(value: Leaf): number {
-  if (typeof value === 'string') return utf8.encode(value).byteLength;
-  if (value instanceof Uint8Array) return value.byteLength;
-  if (value instanceof Complex) return 16;
-  if (typeof value === 'number' || typeof value === 'bigint') return 8;
-  return value === null ? 0 : 1;
 }
