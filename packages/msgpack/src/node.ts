@@ -12,8 +12,6 @@ import {
   isLeaf,
   type Logger,
   memorySink,
-  openSource,
-  registerCodec,
   StatekitError,
   unflatten,
 } from '@statekit/core';
@@ -64,7 +62,6 @@ export async function msgpackSave(
     throw new StatekitError('io', `Invalid checkpoint at "${file}".`, { file });
   const dir = nodePath.dirname(file);
   if (dir) fs.mkdirSync(dir, { recursive: true });
-  registerCodec(msgpack);
   const codec = await msgpack.load();
   const { entries, containers } = stateEntries(toStateDict(tree));
   if (!asyncManager) {
@@ -102,10 +99,9 @@ export async function msgpackLoad(file: string, options: MsgpackLoadOptions = {}
   if (!fs.existsSync(file))
     throw new StatekitError('io', `Checkpoint not found: ${file}`, { file });
   if (verbose) logger.log(`Loading checkpoint from ${file}`);
-  registerCodec(msgpack);
   const source = fileSource(file);
   try {
-    const reader = await openSource(source, { format: 'msgpack' });
+    const reader = await (await msgpack.load()).open(source);
     const entries = [];
     for await (const e of reader.read()) entries.push(e);
     const containers = (await reader.containers?.()) ?? [];
