@@ -10,3 +10,8 @@ export function formatSize(bytes: number): string {
   }
   return `${value.toFixed(1)} ${units[unit]}`;
 }
+
+/** `1 entry`, `2 entries`. */
+export function entryCount(n: number): string {
+  return `${n} ${n === 1 ? 'entry' : 'entries'}`;
+}

@@ -201,6 +201,13 @@ describe('usage', () => {
     expect(r.stdout[0]).toMatch(new RegExp(`\\(${format}\\): 1 entry written, [\\d.]+ (B|KiB)$`));
     expect(r.code).toBe(0);
   });
+  test('ls of several files heads each table with its entry count, singular for one', async () => {
+    const r = await cli('ls', path.join(NPZ, 'str.npy'), path.join(NPZ, 'bool.npy'));
+    expect(r.stdout.filter((line) => line.includes('(npy, '))).toEqual([
+      `${path.join(NPZ, 'str.npy')} (npy, 1 entry)`,
+      `${path.join(NPZ, 'bool.npy')} (npy, 1 entry)`,
+    ]);
+  });
   test('ls prints a table by default', async () => {
     const r = await cli('ls', path.join(NPZ, 'str.npy'));
     expect(r).toEqual({

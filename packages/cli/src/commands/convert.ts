@@ -16,7 +16,7 @@ import {
   UnsupportedEntriesError,
 } from '@statekit/core';
 import { atomicFileSink, fileSource } from '@statekit/core/node';
-import { formatSize } from '../format-size.js';
+import { entryCount, formatSize } from '../format-size.js';
 import type { Output } from '../output.js';
 import { progressBar } from '../progress.js';
 
@@ -62,8 +62,9 @@ export async function convert(
       for (const s of result.skipped)
         out.stderr(`statekit: ${input}, key "${s.key}": skipped: ${s.problem}`);
       const size = fs.statSync(output).size;
-      const entries = `${result.entries} ${result.entries === 1 ? 'entry' : 'entries'}`;
-      out.stdout(`${input} -> ${output} (${to}): ${entries} written, ${formatSize(size)}`);
+      out.stdout(
+        `${input} -> ${output} (${to}): ${entryCount(result.entries)} written, ${formatSize(size)}`,
+      );
       return 0;
     } finally {
       await source.close();

@@ -15,7 +15,7 @@ import {
 } from '@statekit/core';
 import { withContext } from '@statekit/core/codec';
 import { fileSource } from '@statekit/core/node';
-import { formatSize } from '../format-size.js';
+import { entryCount, formatSize } from '../format-size.js';
 import {
   arrayValue,
   jsonNumber,
@@ -185,7 +185,7 @@ async function textValue(value: NdArray | StreamedArray): Promise<unknown> {
 
 function printTable(listing: Listing, sizes: number[], withTitle: boolean, out: Output): void {
   if (withTitle)
-    out.stdout(`${listing.file} (${listing.format}, ${listing.entries.length} entries)`);
+    out.stdout(`${listing.file} (${listing.format}, ${entryCount(listing.entries.length)})`);
   // Two entries of one key (HDF5's root dataset E.V and group dataset E/V) show their paths.
   const uses = new Map<string, number>();
   for (const e of listing.entries) uses.set(e.key, (uses.get(e.key) ?? 0) + 1);
